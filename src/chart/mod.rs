@@ -1,0 +1,207 @@
+//! A chart: `Chart.yaml`, `values.yaml`, optional `values.schema.json`,
+//! `templates/` and any other files. A folder is loaded into one [`Chart`]
+//! value; a packaged `.tgz` will produce the same type.
+
+mod files;
+mod metadata;
+
+pub use files::{ChartFiles, FilesError};
+pub use metadata::{ChartType, Metadata};
+
+use crate::values::{self, Values};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Everything a render needs from a chart, read once.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// The folder the chart was loaded from, as the user named it.
+    pub dir: PathBuf,
+    pub metadata: Metadata,
+    /// `values.yaml`, parsed (empty when the chart has none).
+    pub default_values: Values,
+    /// `values.schema.json`, parsed.
+    pub schema: Option<Value>,
+    /// Files under `templates/`, sorted by path; names are relative to `templates/`.
+    pub templates: Vec<TemplateFile>,
+    /// Files outside `templates/` that templates may read (`files.get(...)`).
+    pub files: ChartFiles,
+}
+
+/// One file under `templates/`.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The path relative to `templates/`, with `/` separators: `deployment.yaml`, `_helpers.tpl`.
+    pub name: String,
+    pub source: String,
+}
+
+impl TemplateFile {
+    /// Partials (`_helpers.tpl`) are imported, never rendered on their own.
+    pub fn is_partial(&self) -> bool {
+        base_name(&self.name).starts_with('_')
+    }
+
+}
+
+/// Any `NOTES.txt` (even `MYNOTES.txt`) is kept out of the manifests, as in
+/// Helm; only the top-level `NOTES.txt` becomes the notes.
+pub fn is_notes_name(template_name: &str) -> bool {
+    template_name.ends_with("NOTES.txt")
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("chart {path}: no such folder")]
+    NotFound { path: String },
+    #[error(
+        "chart {path}: not a folder (packaged .tgz charts are not supported yet; unpack it with `tar xzf`)"
+    )]
+    NotAFolder { path: String },
+    #[error("chart {path}: Chart.yaml is missing; a chart folder needs Chart.yaml, values.yaml and templates/")]
+    NoChartYaml { path: String },
+    #[error("{path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path}:{line}:{column}: {message}")]
+    InvalidYaml {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    InvalidMetadata { path: String, message: String },
+    #[error("{0}")]
+    Values(#[from] values::ValuesError),
+    #[error("{path}: not valid JSON: {message}")]
+    InvalidSchema { path: String, message: String },
+}
+
+impl Chart {
+    /// Loads a chart folder.
+    pub fn load(dir: &Path) -> Result<Chart, ChartError> {
+        let shown = dir.display().to_string();
+        let meta = std::fs::metadata(dir).map_err(|_| ChartError::NotFound {
+            path: shown.clone(),
+        })?;
+        if !meta.is_dir() {
+            return Err(ChartError::NotAFolder { path: shown });
+        }
+        let chart_yaml = dir.join("Chart.yaml");
+        if !chart_yaml.is_file() {
+            return Err(ChartError::NoChartYaml { path: shown });
+        }
+        let metadata = Metadata::load(&chart_yaml)?;
+
+        let values_path = dir.join("values.yaml");
+        let default_values = if values_path.is_file() {
+            let text = values::read_values_file(&values_path)?;
+            values::parse_values_text(&text, &values_path.display().to_string())?
+        } else {
+            Values::new()
+        };
+
+        let schema_path = dir.join("values.schema.json");
+        let schema = if schema_path.is_file() {
+            let text = read_text(&schema_path)?;
+            let parsed = serde_json::from_str(&text).map_err(|e| ChartError::InvalidSchema {
+                path: schema_path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Some(parsed)
+        } else {
+            None
+        };
+
+        let mut templates = Vec::new();
+        let mut files = ChartFiles::default();
+        let mut walker = Vec::new();
+        collect_files(dir, "", &mut walker)?;
+        for (relative, path) in walker {
+            if let Some(name) = relative.strip_prefix("templates/") {
+                templates.push(TemplateFile {
+                    name: name.to_string(),
+                    source: read_text(&path)?,
+                });
+            } else if is_chart_file(&relative) {
+                let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, &e))?;
+                files.insert(relative, bytes);
+            }
+        }
+        templates.sort_by(|a, b| a.name.cmp(&b.name));
+
+        Ok(Chart {
+            dir: dir.to_path_buf(),
+            metadata,
+            default_values,
+            schema,
+            templates,
+            files,
+        })
+    }
+
+    /// The name templates are known by in output: `CHART/templates/NAME`.
+    pub fn source_path(&self, template_name: &str) -> String {
+        format!("{}/templates/{}", self.metadata.name, template_name)
+    }
+
+    /// The file on disk a template came from, for error messages.
+    pub fn template_file_path(&self, template_name: &str) -> String {
+        self.dir
+            .join("templates")
+            .join(template_name)
+            .display()
+            .to_string()
+    }
+}
+
+/// Files a template can read: everything but the chart's own machinery.
+fn is_chart_file(relative: &str) -> bool {
+    !matches!(
+        relative,
+        "Chart.yaml" | "Chart.lock" | "values.yaml" | "values.schema.json" | "requirements.yaml" | "requirements.lock"
+    ) && !relative.starts_with("charts/")
+}
+
+/// Walks the chart folder in sorted order, skipping hidden files and folders
+/// under `templates/` (Helm's default ignore rule) and following no symlinked folders.
+fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<(), ChartError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| unreadable(dir, &e))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = format!("{prefix}{name}");
+        if name.starts_with('.') && relative.starts_with("templates/") {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(|e| unreadable(&entry.path(), &e))?;
+        if file_type.is_dir() {
+            collect_files(&entry.path(), &format!("{relative}/"), out)?;
+        } else if file_type.is_file() || entry.path().is_file() {
+            out.push((relative, entry.path()));
+        }
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String, ChartError> {
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
+    String::from_utf8(bytes).map_err(|_| ChartError::Unreadable {
+        path: path.display().to_string(),
+        reason: "not UTF-8 text (is it a binary file?)".into(),
+    })
+}
+
+fn unreadable(path: &Path, e: &std::io::Error) -> ChartError {
+    ChartError::Unreadable {
+        path: path.display().to_string(),
+        reason: values::io_reason(e),
+    }
+}

@@ -1,0 +1,45 @@
+//! The command line: clap definitions and one small handler per subcommand.
+//! Handlers turn flags into plain data, call the library and print.
+
+mod render;
+mod values_args;
+
+pub use render::RenderArgs;
+pub use values_args::ValuesArgs;
+
+use crate::error::Error;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+
+/// kinja renders Helm-style charts whose templates are Jinja (minijinja).
+#[derive(Debug, Parser)]
+#[command(name = "kinja", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a chart into Kubernetes YAML, as `helm template` does.
+    Render(RenderArgs),
+}
+
+/// Runs a parsed command line, writing results to `stdout` and warnings to `stderr`.
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Error> {
+    match cli.command {
+        Command::Render(args) => render::run(args, stdout, stderr),
+    }
+}
+
+/// Writes all of `text`, treating a closed pipe (`kinja render | head`) as success.
+pub(crate) fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Error> {
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Io {
+            path: "<stdout>".into(),
+            reason: e.to_string(),
+        }),
+    }
+}

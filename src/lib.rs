@@ -1,0 +1,25 @@
+//! kinja: Helm's chart model with Jinja templates.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! chart::Chart::load ─► values (user input, coalesce, schema) ─► render::Renderer
+//!     ─► manifest::Manifest (split, check, install order) ─► output (stdout or --output-dir)
+//! ```
+//!
+//! [`pipeline::render_chart`] runs the whole pipeline with plain data in and out;
+//! the CLI in [`cli`] is a thin shell over it.
+
+pub mod chart;
+pub mod cli;
+pub mod error;
+pub mod manifest;
+pub mod output;
+pub mod pipeline;
+pub mod release;
+pub mod render;
+pub mod values;
+pub mod version;
+pub mod yaml;
+
+pub use error::Error;

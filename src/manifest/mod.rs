@@ -1,0 +1,309 @@
+//! Manifests: rendered template text split into Kubernetes documents, each
+//! checked to be valid YAML, identified (apiVersion, kind, namespace, name)
+//! and put in Helm's install order.
+//!
+//! Splitting follows Helm: a template's trimmed output is cut at `---` lines
+//! (Helm's `(?:^|\s*\n)---\s*`); documents that hold only whitespace or
+//! comments are dropped (Helm keeps them as kind `""`; they carry nothing).
+
+mod order;
+
+pub use order::{INSTALL_ORDER, install_rank};
+
+use crate::render::{RenderError, Rendered};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// One Kubernetes object as rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// `CHART/templates/FILE`, as printed in `# Source:`.
+    pub source: String,
+    /// The template path relative to `templates/`.
+    pub template: String,
+    /// The 1-based line of the template's output where this document starts.
+    pub line: usize,
+    /// The document text, trimmed.
+    pub text: String,
+    pub head: Head,
+}
+
+/// What identifies and orders a document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Head {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// The `helm.sh/hook` annotation, when the document is a hook.
+    pub hook: Option<String>,
+}
+
+/// Every document of a render: resources in install order, then hooks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Manifest {
+    pub resources: Vec<Document>,
+    pub hooks: Vec<Document>,
+}
+
+/// Hook events Helm knows; a document naming any other event is dropped, as Helm does.
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+static SEPARATOR: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?:^|\s*\n)---\s*").expect("a valid pattern"));
+
+impl Manifest {
+    /// Splits, checks and orders the rendered templates of `chart_name`.
+    pub fn from_rendered(
+        rendered: &Rendered,
+        chart_name: &str,
+        file_of: &dyn Fn(&str) -> String,
+    ) -> Result<Manifest, RenderError> {
+        let mut documents = Vec::new();
+        for template in &rendered.templates {
+            let source = format!("{chart_name}/templates/{}", template.name);
+            for (offset, text) in split_documents(&template.text) {
+                let line = template.text[..offset].matches('\n').count() + 1;
+                let head = parse_head(text).map_err(|(message, doc_line)| {
+                    yaml_error(&template.text, file_of(&template.name), line + doc_line.saturating_sub(1), message)
+                })?;
+                documents.push(Document {
+                    source: source.clone(),
+                    template: template.name.clone(),
+                    line,
+                    text: text.to_string(),
+                    head,
+                });
+            }
+        }
+        let (mut hooks, mut resources): (Vec<_>, Vec<_>) =
+            documents.into_iter().partition(|d| d.head.hook.is_some());
+        hooks.retain(|d| {
+            d.head
+                .hook
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .all(|event| HOOK_EVENTS.contains(&event.trim()))
+        });
+        resources.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
+        hooks.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
+        Ok(Manifest { resources, hooks })
+    }
+
+    /// Every document, resources first, as `helm template` prints them.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.resources.iter().chain(&self.hooks)
+    }
+
+    /// The text `helm template` prints: `---`, `# Source:`, the document.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(self.documents().map(|d| d.text.len() + d.source.len() + 16).sum());
+        for document in self.documents() {
+            document.write_to(&mut out);
+        }
+        out
+    }
+}
+
+impl Document {
+    /// Appends this document in Helm's output format.
+    pub fn write_to(&self, out: &mut String) {
+        out.push_str("---\n# Source: ");
+        out.push_str(&self.source);
+        out.push('\n');
+        out.push_str(&self.text);
+        out.push('\n');
+    }
+}
+
+/// The documents of one template's output with their byte offsets; empty and
+/// comment-only pieces are left out.
+fn split_documents(text: &str) -> Vec<(usize, &str)> {
+    let start = text.len() - text.trim_start().len();
+    let trimmed = text.trim();
+    let mut pieces = Vec::new();
+    let mut last = 0;
+    for separator in SEPARATOR.find_iter(trimmed) {
+        pieces.push((last, &trimmed[last..separator.start()]));
+        last = separator.end();
+    }
+    pieces.push((last, &trimmed[last..]));
+    pieces
+        .into_iter()
+        .map(|(offset, piece)| {
+            let lead = piece.len() - piece.trim_start().len();
+            (start + offset + lead, piece.trim())
+        })
+        .filter(|(_, piece)| !is_blank_or_comments(piece))
+        .collect()
+}
+
+fn is_blank_or_comments(piece: &str) -> bool {
+    piece
+        .lines()
+        .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RawHead {
+    #[serde(rename = "apiVersion")]
+    api_version: Option<String>,
+    kind: Option<String>,
+    metadata: Option<RawMetadata>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RawMetadata {
+    name: Option<String>,
+    namespace: Option<String>,
+    annotations: Option<HashMap<String, serde_yaml::Value>>,
+}
+
+/// Parses a whole document (so any YAML error is found) and keeps its head.
+/// The error carries a message and the line within the document.
+fn parse_head(text: &str) -> Result<Head, (String, usize)> {
+    let raw: RawHead = crate::yaml::parse_typed(text).map_err(|e| {
+        let message = if e.message.contains("expected struct RawHead") {
+            "a document must be a mapping (a Kubernetes object with apiVersion and kind)".to_string()
+        } else {
+            e.message.replace("RawHead", "object").replace("RawMetadata", "metadata")
+        };
+        (message, e.line.unwrap_or(1))
+    })?;
+    let metadata = raw.metadata.unwrap_or_default();
+    let hook = metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get("helm.sh/hook"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    Ok(Head {
+        api_version: raw.api_version.unwrap_or_default(),
+        kind: raw.kind.unwrap_or_default(),
+        name: metadata.name.unwrap_or_default(),
+        namespace: metadata.namespace,
+        hook,
+    })
+}
+
+/// A YAML error in rendered output, naming the template and the output line,
+/// with the lines around it (the output, not the template source, is what broke).
+fn yaml_error(output: &str, file: String, line: usize, message: String) -> RenderError {
+    let lines: Vec<&str> = output.lines().collect();
+    let first = line.saturating_sub(3).max(1);
+    let last = (line + 1).min(lines.len());
+    let snippet = (first..=last)
+        .filter_map(|n| {
+            lines
+                .get(n - 1)
+                .map(|text| format!("{} {n:>4} | {text}", if n == line { ">" } else { " " }))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    RenderError {
+        file,
+        line: None,
+        message: format!("the rendered output is not valid YAML at line {line} of the output: {message}"),
+        snippet: Some(snippet),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::RenderedTemplate;
+
+    fn manifest(templates: &[(&str, &str)]) -> Result<Manifest, RenderError> {
+        let rendered = Rendered {
+            templates: templates
+                .iter()
+                .map(|(name, text)| RenderedTemplate {
+                    name: name.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+            notes: None,
+        };
+        Manifest::from_rendered(&rendered, "app", &|n| format!("templates/{n}"))
+    }
+
+    #[test]
+    fn splits_on_separators_and_drops_comment_only_documents() {
+        let m = manifest(&[(
+            "a.yaml",
+            "\n---\nkind: A\n---\n# only a comment\n---\n\n---\nkind: B\nmetadata: {name: b}\n",
+        )])
+        .unwrap();
+        let kinds: Vec<_> = m.resources.iter().map(|d| d.head.kind.as_str()).collect();
+        assert_eq!(kinds, ["A", "B"]);
+        assert_eq!(m.resources[1].head.name, "b");
+        // Helm's separator swallows the blank line and leaves the second `---`
+        // in the last document; Helm prints it that way too.
+        assert_eq!(m.resources[1].line, 8);
+        assert!(m.resources[1].text.starts_with("---\nkind: B"));
+    }
+
+    #[test]
+    fn orders_by_kind_then_template_path() {
+        let m = manifest(&[
+            ("a.yaml", "kind: Deployment\nmetadata: {name: a}\n"),
+            ("b.yaml", "kind: Service\nmetadata: {name: b}\n---\nkind: Deployment\nmetadata: {name: b}"),
+            ("c.yaml", "kind: Namespace\nmetadata: {name: c}\n"),
+        ])
+        .unwrap();
+        let order: Vec<_> = m
+            .resources
+            .iter()
+            .map(|d| format!("{}/{}", d.head.kind, d.head.name))
+            .collect();
+        assert_eq!(order, ["Namespace/c", "Service/b", "Deployment/a", "Deployment/b"]);
+    }
+
+    #[test]
+    fn prints_in_helms_format() {
+        let m = manifest(&[("cm.yaml", "  \napiVersion: v1\nkind: ConfigMap\n\n\n")]).unwrap();
+        assert_eq!(m.to_text(), "---\n# Source: app/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n");
+    }
+
+    #[test]
+    fn hooks_come_last_and_unknown_hook_events_are_dropped() {
+        let m = manifest(&[(
+            "a.yaml",
+            "kind: Job\nmetadata:\n  name: j\n  annotations: {helm.sh/hook: pre-install}\n---\nkind: Job\nmetadata:\n  name: bad\n  annotations: {helm.sh/hook: sometime}\n---\nkind: Service\n",
+        )])
+        .unwrap();
+        assert_eq!(m.resources.len(), 1);
+        let hooks: Vec<_> = m.hooks.iter().map(|d| d.head.name.as_str()).collect();
+        assert_eq!(hooks, ["j"]);
+        let names: Vec<_> = m.documents().map(|d| d.head.kind.as_str()).collect();
+        assert_eq!(names, ["Service", "Job"]);
+    }
+
+    #[test]
+    fn invalid_yaml_names_the_template_and_output_line() {
+        let err = manifest(&[("bad.yaml", "kind: A\n---\nkind: B\nspec:\n  ports: [unclosed\n")]).unwrap_err();
+        assert_eq!(err.file, "templates/bad.yaml");
+        assert!(err.message.contains("line 6 of the output"), "{}", err.message);
+        assert!(err.snippet.unwrap().contains("    5 |   ports: [unclosed"));
+    }
+
+    #[test]
+    fn a_scalar_document_is_refused() {
+        let err = manifest(&[("s.yaml", "just some prose\n")]).unwrap_err();
+        assert!(err.message.contains("must be a mapping"), "{}", err.message);
+    }
+}

@@ -1,0 +1,75 @@
+//! Writing a render out: `--show-only` selection, stdout text, `--output-dir`.
+
+use crate::error::Error;
+use crate::manifest::{Document, Manifest};
+use std::path::{Path, PathBuf};
+
+/// The documents `--show-only` keeps, pattern by pattern, in install order
+/// within each. Patterns are paths inside the chart (`templates/service.yaml`)
+/// and may use globs; a pattern that matches nothing is an error, as in Helm.
+pub fn select<'m>(manifest: &'m Manifest, chart_name: &str, patterns: &[String]) -> Result<Vec<&'m Document>, Error> {
+    if patterns.is_empty() {
+        return Ok(manifest.documents().collect());
+    }
+    let mut selected = Vec::new();
+    for pattern in patterns {
+        let matcher = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::Usage(format!("--show-only {pattern:?} is not a valid pattern: {}", e.kind())))?
+            .compile_matcher();
+        let before = selected.len();
+        selected.extend(manifest.documents().filter(|d| {
+            let inside_chart = d.source.strip_prefix(chart_name).and_then(|p| p.strip_prefix('/')).unwrap_or(&d.source);
+            matcher.is_match(inside_chart)
+        }));
+        if selected.len() == before {
+            return Err(Error::Usage(format!(
+                "could not find template {pattern} in chart (--show-only takes a path inside the chart, like templates/service.yaml)"
+            )));
+        }
+    }
+    Ok(selected)
+}
+
+/// The text to print: documents in Helm's format, then the notes as a last
+/// document when asked for.
+pub fn to_text(documents: &[&Document], notes: Option<(&str, &str)>) -> String {
+    let mut out = String::with_capacity(documents.iter().map(|d| d.text.len() + 64).sum());
+    for document in documents {
+        document.write_to(&mut out);
+    }
+    if let Some((source, text)) = notes {
+        out.push_str("---\n# Source: ");
+        out.push_str(source);
+        out.push('\n');
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes each document under `dir/CHART/templates/FILE`, documents of one
+/// template appended to one file, as `helm template --output-dir` does.
+/// Returns the files written, in the order first written.
+pub fn write_dir(documents: &[&Document], dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut contents: Vec<(PathBuf, String)> = Vec::new();
+    for document in documents {
+        let path = dir.join(&document.source);
+        let index = match contents.iter().position(|(p, _)| *p == path) {
+            Some(index) => index,
+            None => {
+                contents.push((path, String::new()));
+                contents.len() - 1
+            }
+        };
+        document.write_to(&mut contents[index].1);
+    }
+    for (path, text) in &contents {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        std::fs::write(path, text).map_err(|e| Error::io(path, &e))?;
+    }
+    Ok(contents.into_iter().map(|(path, _)| path).collect())
+}

@@ -1,0 +1,45 @@
+//! Releases: a named, namespaced history of renders. For now this holds the
+//! rule for release names; revisions and their store come with `kinja release`.
+
+/// Helm's rule: a DNS-1123 subdomain of at most 53 characters (Kubernetes
+/// object names derived from it get suffixes and must stay under 63).
+pub fn validate_release_name(name: &str) -> Result<(), String> {
+    const MAX: usize = 53;
+    if name.is_empty() {
+        return Err("release name must not be empty".into());
+    }
+    if name.len() > MAX {
+        return Err(format!(
+            "release name {name:?} is {} characters long; the limit is {MAX}",
+            name.len()
+        ));
+    }
+    let valid_label = |label: &str| {
+        let bytes = label.as_bytes();
+        !bytes.is_empty()
+            && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            && bytes[0] != b'-'
+            && bytes[bytes.len() - 1] != b'-'
+    };
+    if !name.split('.').all(valid_label) {
+        return Err(format!(
+            "release name {name:?} is invalid: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_names_follow_dns_1123() {
+        for ok in ["release-name", "a", "web.prod", "a1-b2"] {
+            assert!(validate_release_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "Upper", "-lead", "trail-", "a..b", "under_score", &"a".repeat(54)] {
+            assert!(validate_release_name(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Rendering: a chart's templates through minijinja, set up for YAML.
+//!
+//! `trim_blocks` and `lstrip_blocks` are on, the trailing newline is kept, no
+//! auto-escaping, and undefined values are strict: printing or iterating a
+//! value that does not exist is an error naming the template, the line and
+//! the expression, while `default(...)`, `is defined` and `if x` keep working.
+//!
+//! A [`Renderer`] compiles a chart's templates once and renders them as many
+//! times as asked, with values, release and capabilities as plain data.
+
+mod context;
+mod defaults;
+mod error;
+pub mod helm_compat;
+
+pub use context::{Capabilities, DEFAULT_KUBE_VERSION, KubeVersion, Release, TemplateContext};
+pub use error::RenderError;
+
+use crate::chart::Chart;
+use crate::values::Values;
+use minijinja::{Environment, UndefinedBehavior};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// One template's output, before it is split into documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedTemplate {
+    /// The path relative to `templates/`.
+    pub name: String,
+    pub text: String,
+}
+
+/// The output of every renderable template, in path order, and the notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub templates: Vec<RenderedTemplate>,
+    /// `templates/NOTES.txt`, rendered, when the chart has one.
+    pub notes: Option<String>,
+}
+
+/// A chart's templates compiled into a minijinja environment.
+pub struct Renderer<'c> {
+    chart: &'c Chart,
+    env: Environment<'static>,
+}
+
+impl<'c> Renderer<'c> {
+    /// Compiles every template of the chart; syntax errors are reported here.
+    pub fn new(chart: &'c Chart) -> Result<Renderer<'c>, RenderError> {
+        let mut env = Environment::new();
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_fuel(Some(error::FUEL_PER_TEMPLATE));
+        env.set_formatter(helm_compat::format_value);
+        defaults::register(&mut env);
+        for template in &chart.templates {
+            env.add_template_owned(template.name.clone(), template.source.clone())
+                .map_err(|e| RenderError::from_minijinja(&e, &|n| chart.template_file_path(n)))?;
+        }
+        Ok(Renderer { chart, env })
+    }
+
+    /// Renders every non-partial template; the first failure in path order is returned.
+    pub fn render(
+        &self,
+        values: &Values,
+        release: &Release,
+        capabilities: &Capabilities,
+    ) -> Result<Rendered, RenderError> {
+        let context = TemplateContext::new(self.chart, values, release, capabilities);
+        let jobs: Vec<&str> = self
+            .chart
+            .templates
+            .iter()
+            .filter(|t| !t.is_partial())
+            .map(|t| t.name.as_str())
+            .collect();
+        let outputs = self.render_all(&jobs, &context);
+
+        let mut templates = Vec::with_capacity(jobs.len());
+        let mut notes = None;
+        for (name, output) in jobs.iter().zip(outputs) {
+            let text = output?;
+            if *name == "NOTES.txt" {
+                notes = Some(text);
+            } else if !crate::chart::is_notes_name(name) {
+                templates.push(RenderedTemplate {
+                    name: name.to_string(),
+                    text,
+                });
+            }
+        }
+        Ok(Rendered { templates, notes })
+    }
+
+    /// Renders templates on all cores, the largest first so the longest one starts early.
+    fn render_all(&self, jobs: &[&str], context: &TemplateContext) -> Vec<Result<String, RenderError>> {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        let size = |i: usize| {
+            self.chart
+                .templates
+                .iter()
+                .find(|t| t.name == jobs[i])
+                .map_or(0, |t| t.source.len())
+        };
+        order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len())
+            .max(1);
+        let next = AtomicUsize::new(0);
+        let results: Vec<std::sync::Mutex<Option<Result<String, RenderError>>>> =
+            (0..jobs.len()).map(|_| std::sync::Mutex::new(None)).collect();
+        let work = || {
+            loop {
+                let slot = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&index) = order.get(slot) else { break };
+                let result = self.render_one(jobs[index], context);
+                *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+            }
+        };
+        if threads == 1 {
+            work();
+        } else {
+            std::thread::scope(|scope| {
+                for _ in 1..threads {
+                    scope.spawn(work);
+                }
+                work();
+            });
+        }
+        results
+            .into_iter()
+            .map(|cell| {
+                cell.into_inner()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .expect("every job ran")
+            })
+            .collect()
+    }
+
+    fn render_one(&self, name: &str, context: &TemplateContext) -> Result<String, RenderError> {
+        let to_error = |e: minijinja::Error| RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n));
+        let template = self.env.get_template(name).map_err(to_error)?;
+        template.render(context.for_template(name)).map_err(to_error)
+    }
+}

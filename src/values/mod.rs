@@ -1,0 +1,157 @@
+//! Values: reading values files, the `--set` family, Helm's merge rules and
+//! `values.schema.json`.
+//!
+//! The order is Helm's: the chart's `values.yaml` is the base; user input is
+//! collected in one map from `-f` files (left to right), then `--set-json`,
+//! `--set`, `--set-string`, `--set-file`, `--set-literal` (each group in
+//! command-line order, the groups in that order whatever the command line
+//! says); finally the chart defaults are coalesced *under* the user map.
+
+mod coalesce;
+mod schema;
+#[path = "/tmp/strvals_stub.rs"]
+pub mod strvals;
+
+pub use coalesce::{coalesce_values, merge_maps};
+pub use schema::{SchemaViolation, check_schema};
+
+use serde_json::{Map, Value};
+use std::path::Path;
+use strvals::SetFlag;
+
+/// A values tree: string keys in the order they were written.
+pub type Values = Map<String, Value>;
+
+/// The values flags of one command line, each in the order given.
+#[derive(Debug, Clone, Default)]
+pub struct ValuesOptions {
+    /// `-f/--values` files; `-` is standard input.
+    pub files: Vec<String>,
+    pub set_json: Vec<String>,
+    pub set: Vec<String>,
+    pub set_string: Vec<String>,
+    pub set_file: Vec<String>,
+    pub set_literal: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ValuesError {
+    #[error("values file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("values file {path}:{line}:{column}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("values file {path}: {message}")]
+    NotAMapping { path: String, message: String },
+    #[error("{0}")]
+    Set(#[from] strvals::StrvalsError),
+}
+
+/// Where `-` reads from; tests hand in a string, the CLI hands in stdin.
+pub trait Stdin {
+    fn read_all(&mut self) -> std::io::Result<String>;
+}
+
+impl<F: FnMut() -> std::io::Result<String>> Stdin for F {
+    fn read_all(&mut self) -> std::io::Result<String> {
+        self()
+    }
+}
+
+/// Builds the user-supplied values (Helm's `config`): every `-f` file, then the
+/// `--set` family, in Helm's order.
+pub fn load_user_values(
+    options: &ValuesOptions,
+    stdin: &mut dyn Stdin,
+) -> Result<Values, ValuesError> {
+    let mut stdin_used = false;
+    let mut read_stdin = |stdin: &mut dyn Stdin| -> Result<String, String> {
+        if std::mem::replace(&mut stdin_used, true) {
+            return Err("standard input can be read only once".to_string());
+        }
+        stdin.read_all().map_err(|e| e.to_string())
+    };
+
+    let mut values = Values::new();
+    for path in &options.files {
+        let text = if path == "-" {
+            read_stdin(stdin).map_err(|reason| ValuesError::Unreadable {
+                path: "<stdin>".into(),
+                reason,
+            })?
+        } else {
+            read_values_file(Path::new(path))?
+        };
+        let shown = if path == "-" { "<stdin>" } else { path.as_str() };
+        merge_maps(&mut values, parse_values_text(&text, shown)?);
+    }
+
+    let groups = [
+        (SetFlag::SetJson, &options.set_json),
+        (SetFlag::Set, &options.set),
+        (SetFlag::SetString, &options.set_string),
+        (SetFlag::SetFile, &options.set_file),
+        (SetFlag::SetLiteral, &options.set_literal),
+    ];
+    for (flag, args) in groups {
+        for arg in args {
+            let mut read_file = |path: &str| -> Result<String, String> {
+                if path == "-" {
+                    read_stdin(stdin)
+                } else {
+                    std::fs::read_to_string(path).map_err(|e| format!("{path}: {}", io_reason(&e)))
+                }
+            };
+            strvals::apply(flag, arg, &mut values, &mut read_file)?;
+        }
+    }
+    Ok(values)
+}
+
+/// Reads and parses a values file from disk (used for `-f` and the chart's `values.yaml`).
+pub fn read_values_file(path: &Path) -> Result<String, ValuesError> {
+    let bytes = std::fs::read(path).map_err(|e| ValuesError::Unreadable {
+        path: path.display().to_string(),
+        reason: io_reason(&e),
+    })?;
+    String::from_utf8(bytes).map_err(|_| ValuesError::Unreadable {
+        path: path.display().to_string(),
+        reason: "not UTF-8 text (is it a binary file?)".into(),
+    })
+}
+
+/// Parses values text, naming `shown` (a path or `<stdin>`) in errors.
+pub fn parse_values_text(text: &str, shown: &str) -> Result<Values, ValuesError> {
+    crate::yaml::parse_values(text).map_err(|e| match (e.line, e.column) {
+        (Some(line), Some(column)) => ValuesError::Invalid {
+            path: shown.to_string(),
+            line,
+            column,
+            message: e.message,
+        },
+        _ => ValuesError::NotAMapping {
+            path: shown.to_string(),
+            message: e.message,
+        },
+    })
+}
+
+/// A short reason for an I/O error, without Rust's "(os error 2)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory, not a file".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_string(),
+                None => text,
+            }
+        }
+    }
+}
