@@ -35,50 +35,52 @@ pub const FUEL_PER_TEMPLATE: u64 = 200_000_000;
 
 impl RenderError {
     /// Converts a minijinja error; `file_of` maps a template name to its path.
-    pub fn from_minijinja(err: &minijinja::Error, file_of: &dyn Fn(&str) -> String) -> RenderError {
-        let name = err.name().unwrap_or("<template>");
-        let file = if name.starts_with("tpl in ") {
-            name.to_string()
-        } else {
-            file_of(name)
+    /// An error raised inside an imported or included template is reported
+    /// where it happened, with the place that led there.
+    pub fn from_minijinja(outer: &minijinja::Error, file_of: &dyn Fn(&str) -> String) -> RenderError {
+        let err = innermost(outer);
+        let place = |e: &minijinja::Error| {
+            let name = e.name().unwrap_or("<template>");
+            if name.starts_with("tpl in ") { name.to_string() } else { file_of(name) }
         };
-        let expression = expression_text(err);
-        let detail = err.detail().map(str::to_string);
-        let message = match err.kind() {
+        let mut message = match err.kind() {
             ErrorKind::UndefinedError => {
-                let what = expression
+                let what = expression_text(err)
                     .map(|e| format!("`{e}` is undefined"))
                     .unwrap_or_else(|| "a value is undefined".to_string());
-                let extra = detail.map(|d| format!(" ({d})")).unwrap_or_default();
-                format!(
-                    "{what}{extra}; set it in values, or make it optional with `| default(...)` or `is defined`"
-                )
+                format!("{what}; set it in values, or make it optional with `| default(...)` or `is defined`")
             }
             ErrorKind::OutOfFuel => format!(
                 "the template ran more than {FUEL_PER_TEMPLATE} steps and was stopped; is there a runaway loop?"
             ),
-            ErrorKind::SyntaxError => format!("syntax error: {}", detail.unwrap_or_default()),
-            _ => {
-                let mut message = detail.unwrap_or_else(|| err.kind().to_string());
-                let mut source = std::error::Error::source(err);
-                while let Some(inner) = source {
-                    if let Some(inner) = inner.downcast_ref::<minijinja::Error>() {
-                        if let (Some(n), Some(l)) = (inner.name(), inner.line()) {
-                            message.push_str(&format!(" (at {}:{l})", n));
-                        }
-                    }
-                    source = inner.source();
-                }
-                message
-            }
+            ErrorKind::SyntaxError => format!("syntax error: {}", err.detail().unwrap_or_default()),
+            kind => err.detail().map_or_else(|| kind.to_string(), str::to_string),
         };
+        if !std::ptr::eq(err, outer) {
+            if let Some(line) = outer.line() {
+                message.push_str(&format!(" (reached from {}:{line})", place(outer)));
+            }
+        }
         RenderError {
-            file,
+            file: place(err),
             line: err.line(),
             message,
             snippet: snippet(err),
         }
     }
+}
+
+/// The deepest minijinja error in a chain (an include inside an import inside a template).
+fn innermost(err: &minijinja::Error) -> &minijinja::Error {
+    let mut deepest = err;
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        if let Some(inner) = inner.downcast_ref::<minijinja::Error>() {
+            deepest = inner;
+        }
+        source = inner.source();
+    }
+    deepest
 }
 
 /// The source text of the failing expression, from the error's span.

@@ -277,8 +277,7 @@ pub fn format_value(
     match value.kind() {
         ValueKind::None => Ok(()),
         ValueKind::Bool => {
-            use std::fmt::Write;
-            write!(out, "{}", value.is_true()).map_err(|_| invalid("writing the output failed"))
+            std::fmt::Write::write_fmt(out, format_args!("{}", value.is_true())).map_err(|_| invalid("writing the output failed"))
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

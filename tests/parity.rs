@@ -1,0 +1,347 @@
+//! Parity with the real Helm: each case renders a reference chart in Go
+//! templates (`../shared/parity/helm/CHART`) with `helm template` and its
+//! Jinja port (`charts/CHART`) with `kinja render`, with the same flags, and
+//! compares the manifests semantically: same documents, same order, same
+//! `# Source:` lines, same content (map key order aside).
+//!
+//! Helm is found through `HELM_BIN`, else `helm` on `PATH`. Without it the
+//! cases are reported as *ignored* (never as passed) with a loud notice;
+//! with `CI=true` a missing helm fails the run.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde_yaml::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Case {
+    name: String,
+    chart: &'static str,
+    args: Vec<String>,
+    /// For inputs both tools must refuse: a fragment of kinja's error message.
+    error: Option<&'static str>,
+    /// A release name: helm takes it as the first argument, kinja as `--name`.
+    release: Option<&'static str>,
+}
+
+fn case(name: &str, chart: &'static str, args: &[&str]) -> Case {
+    Case {
+        name: name.to_string(),
+        chart,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        error: None,
+        release: None,
+    }
+}
+
+fn failing(name: &str, chart: &'static str, args: &[&str], error: &'static str) -> Case {
+    Case {
+        error: Some(error),
+        ..case(name, chart, args)
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = vec![
+        case("seedapp/defaults", "seedapp", &[]),
+        case("fleet/twelve-apps", "fleet", &["-f", "charts/fleet/ci/twelve-apps.yaml"]),
+        case("fleet/no-apps", "fleet", &[]),
+        case("valuesdump/defaults", "valuesdump", &[]),
+        Case {
+            release: Some("shop-seedapp-prod"),
+            ..case("seedapp/release-name-and-namespace", "seedapp", &["--namespace", "shop"])
+        },
+        Case {
+            release: Some("seedapp"),
+            ..case("seedapp/release-name-holds-chart-name", "seedapp", &[])
+        },
+        case(
+            "seedapp/set-nodeport",
+            "seedapp",
+            &[
+                "--set",
+                "service.type=NodePort,service.ports[0].name=http,service.ports[0].port=80,service.ports[0].nodePort=30080",
+            ],
+        ),
+        case(
+            "seedapp/set-beats-file",
+            "seedapp",
+            &["-f", "charts/seedapp/ci/prod.yaml", "--set", "replicaCount=7,autoscaling.enabled=false"],
+        ),
+        case(
+            "seedapp/set-string-and-json",
+            "seedapp",
+            &[
+                "--set-string",
+                "config.RETRIES=3",
+                "--set-json",
+                r#"env={"B_VAR":"2","A_VAR":"1"}"#,
+            ],
+        ),
+        failing(
+            "seedapp/external-name-required",
+            "seedapp",
+            &["--set", "service.type=ExternalName"],
+            "service.externalName is required when service.type is ExternalName",
+        ),
+    ];
+    for overlay in ["prod", "todo-app", "course-nginx", "external", "null-delete"] {
+        cases.push(Case {
+            name: format!("seedapp/{overlay}"),
+            chart: "seedapp",
+            args: vec!["-f".into(), format!("charts/seedapp/ci/{overlay}.yaml")],
+            error: None,
+            release: None,
+        });
+    }
+    for files in [&["a"][..], &["b"], &["c"], &["a", "b"], &["b", "a"], &["a", "b", "c"], &["c", "b", "a"]] {
+        let mut args = Vec::new();
+        for file in files {
+            args.push("-f".to_string());
+            args.push(format!("charts/valuesdump/ci/{file}.yaml"));
+        }
+        cases.push(Case {
+            name: format!("valuesdump/merge-{}", files.join("-")),
+            chart: "valuesdump",
+            args,
+            error: None,
+            release: None,
+        });
+    }
+    cases.extend(set_cases());
+    cases
+}
+
+/// Helm's strvals behaviour (`pkg/strvals/parser_test.go`), through `toJson .Values`.
+fn set_cases() -> Vec<Case> {
+    let ok = [
+        "name1=null,f=false,t=true",
+        "name1=value1",
+        "name1=value1,name2=value2",
+        "name1=value1,name2=value2,",
+        "name1=,name2=value2",
+        "leading_zeros=00009",
+        "zero_int=0",
+        "long_int=1234567890",
+        "boolean=true",
+        "is_null=null",
+        "name1=one\\,two,name2=three\\,four",
+        "name1=one\\=two,name2=three\\=four",
+        "name1=one two three,name2=three two one",
+        "outer.inner=value",
+        "outer.middle.inner=value",
+        "outer.inner1=value,outer.inner2=value2",
+        "outer.inner1=value,outer.middle.inner=value",
+        "name1.name2=",
+        "name1={value1,value2}",
+        "name1={value1,value2},name2={value1,value2}",
+        "name1={1021,902}",
+        "name1.name2={value1,value2}",
+        "list[0]=foo",
+        "list[0].foo=bar",
+        "list[0].foo=bar,list[0].hello=world",
+        "list[0]=foo,list[1]=bar",
+        "list[0]=foo,list[1]=bar,",
+        "list[0]=foo,list[3]=bar",
+        "noval[0]",
+        "noval[0]=",
+        "nested[0][0]=1",
+        "nested[1][1]=1",
+        "name1.name2[0].foo=bar,name1.name2[1].foo=bar",
+        "name1.name2[1].foo=bar,name1.name2[0].foo=bar",
+        "name1.name2[1].foo=bar",
+        "x=-5,y=+5,z=-0,h=0x10,f=1.5,e=1e3,u=1_000,big=9223372036854775808",
+        "image.tag=1.20,labels.app=null,ports={8080,8443},probe.httpGet=null",
+        "ports[1]=8443",
+        "empty={}",
+        "=x",
+        "a\\.b=c",
+    ];
+    let mut cases: Vec<Case> = ok
+        .iter()
+        .enumerate()
+        .map(|(i, arg)| Case {
+            name: format!("set/{i:02}"),
+            chart: "valuesdump",
+            args: vec!["--set".into(), arg.to_string()],
+            error: None,
+            release: None,
+        })
+        .collect();
+    let flags: &[(&str, &[&str])] = &[
+        ("set-string/types", &["--set-string", "long_int_string=1234567890,boolean=true,is_null=null,zero=0"]),
+        ("set-literal/no-escapes", &["--set-literal", "a\\.b=c"]),
+        ("set-literal/commas-kept", &["--set-literal", "a=x,b=y"]),
+        ("set-json/item", &["--set-json", r#"outer.inner3={"aa":"1","bb":2,"cc":[1,2,3]}"#]),
+        ("set-json/whole-object", &["--set-json", r#"{"image":{"tag":"x"},"extra":[1]}"#]),
+        ("set-json/empty-is-null", &["--set-json", "labels.app="]),
+        (
+            "set-groups/fixed-order",
+            &[
+                "--set-literal", "k=lit", "--set-string", "k=str", "--set", "k=set",
+                "--set-json", r#"k="json""#, "-f", "charts/valuesdump/ci/a.yaml",
+            ],
+        ),
+        ("set-groups/set-over-file", &["--set", "name=set", "-f", "charts/valuesdump/ci/a.yaml"]),
+        ("set-groups/set-edits-file-list", &["-f", "charts/valuesdump/ci/a.yaml", "--set", "ports[1]=9090"]),
+        ("set-groups/repeat-in-order", &["--set", "name=first", "--set", "name=second"]),
+    ];
+    for (name, args) in flags {
+        cases.push(Case {
+            name: name.to_string(),
+            chart: "valuesdump",
+            args: args.iter().map(|a| a.to_string()).collect(),
+            error: None,
+            release: None,
+        });
+    }
+    let errors: &[(&str, &str, &'static str)] = &[
+        ("set-error/trailing-key", "name1,name2=", "key \"name1\" has no value (cannot end with ,)"),
+        ("set-error/empty-items", "name1=value1,,,,name2=value2,", "key \"\" has no value (cannot end with ,)"),
+        ("set-error/no-value", "name1.name2", "key \"name2\" has no value"),
+        ("set-error/map-no-value", "name1.=name2", "key map \"name1\" has no value"),
+        ("set-error/unterminated-list", "name1={1021,902", "list must terminate with '}'"),
+        ("set-error/negative-index", "list[0].foo=bar,list[-30].hello=world", "negative -30 index not allowed"),
+        ("set-error/junk-after-index", "illegal[0]name.foo=bar", "unexpected data at end of array index"),
+        ("set-error/index-too-big", "a[70000]=1", "index of 70000 is greater than maximum supported index of 65536"),
+        ("set-error/index-not-a-number", "a[x]=1", "error parsing index"),
+        ("set-error/scalar-then-map", "name=x,name.deeper=1", "unable to parse key"),
+    ];
+    for (name, arg, error) in errors {
+        cases.push(Case {
+            name: name.to_string(),
+            chart: "valuesdump",
+            args: vec!["--set".into(), arg.to_string()],
+            error: Some(error),
+            release: None,
+        });
+    }
+    cases
+}
+
+fn find_helm() -> Option<PathBuf> {
+    if let Some(bin) = std::env::var_os("HELM_BIN").filter(|b| !b.is_empty()) {
+        return Some(PathBuf::from(bin));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("helm"))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let helm = find_helm();
+    let reference = Path::new("../shared/parity/helm");
+    let missing = match (&helm, reference.is_dir()) {
+        (None, _) => Some("no helm binary (set HELM_BIN or put helm on PATH; ../shared/tools/install-helm.sh installs one)"),
+        (_, false) => Some("the reference charts in ../shared/parity/helm are missing"),
+        _ => None,
+    };
+    if let Some(why) = missing {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            eprintln!("parity: CI=true but {why}; the parity suite must run in CI");
+            std::process::exit(1);
+        }
+        eprintln!("\n{}\n!! PARITY TESTS NOT RUN: {why}.\n!! They are reported as ignored, not passed.\n{}\n", "!".repeat(78), "!".repeat(78));
+    }
+    let helm = helm.unwrap_or_default();
+    let trials = cases()
+        .into_iter()
+        .map(|case| {
+            let helm = helm.clone();
+            Trial::test(case.name.clone(), move || run_case(&helm, &case)).with_ignored_flag(missing.is_some())
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(program: &Path, args: &[String]) -> Result<Run, Failed> {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    Ok(Run {
+        ok: output.status.success(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+fn run_case(helm: &Path, case: &Case) -> Result<(), Failed> {
+    let mut helm_args = vec!["template".to_string()];
+    helm_args.extend(case.release.map(str::to_string));
+    helm_args.push(format!("../shared/parity/helm/{}", case.chart));
+    helm_args.extend(case.args.iter().cloned());
+    let mut kinja_args = vec!["render".to_string(), format!("charts/{}", case.chart)];
+    if let Some(release) = case.release {
+        kinja_args.extend(["--name".to_string(), release.to_string()]);
+    }
+    kinja_args.extend(case.args.iter().cloned());
+
+    let helm_run = run(helm, &helm_args)?;
+    let kinja_run = run(Path::new(env!("CARGO_BIN_EXE_kinja")), &kinja_args)?;
+
+    if let Some(expected) = case.error {
+        if helm_run.ok {
+            return Err(format!("helm accepted an input this case expects it to refuse:\n{}", helm_run.stdout).into());
+        }
+        if kinja_run.ok {
+            return Err(format!("kinja accepted an input helm refuses ({}):\n{}", helm_run.stderr.trim(), kinja_run.stdout).into());
+        }
+        if !kinja_run.stdout.is_empty() {
+            return Err("kinja printed to stdout although it failed".into());
+        }
+        if !kinja_run.stderr.contains(expected) {
+            return Err(format!("kinja's error lacks {expected:?}:\n{}\nhelm said: {}", kinja_run.stderr, helm_run.stderr).into());
+        }
+        return Ok(());
+    }
+    if !helm_run.ok {
+        return Err(format!("helm failed: {}", helm_run.stderr).into());
+    }
+    if !kinja_run.ok {
+        return Err(format!("kinja failed where helm rendered:\n{}", kinja_run.stderr).into());
+    }
+    let expected = documents(&helm_run.stdout)?;
+    let actual = documents(&kinja_run.stdout)?;
+    if expected != actual {
+        return Err(format!(
+            "manifests differ\n--- helm\n{}\n--- kinja\n{}",
+            helm_run.stdout, kinja_run.stdout
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The documents of a `template` output as (source, content) pairs; a
+/// `values.json` string (valuesdump) is parsed as JSON so key order and
+/// formatting don't matter.
+fn documents(text: &str) -> Result<Vec<(String, Value)>, Failed> {
+    let mut out = Vec::new();
+    for chunk in text.split("\n---\n").flat_map(|c| c.strip_prefix("---\n").or(Some(c))) {
+        let chunk = chunk.trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        let (source_line, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
+        let source = source_line
+            .strip_prefix("# Source: ")
+            .ok_or_else(|| format!("a document without a # Source line: {chunk}"))?
+            .to_string();
+        let mut value: Value = serde_yaml::from_str(body).map_err(|e| format!("{source}: {e}\n{body}"))?;
+        if let Some(json) = value.get_mut("data").and_then(|d| d.get_mut("values.json")) {
+            let parsed: serde_json::Value = serde_json::from_str(json.as_str().unwrap_or("")).map_err(|e| e.to_string())?;
+            *json = serde_yaml::to_value(parsed).map_err(|e| e.to_string())?;
+        }
+        out.push((source, value));
+    }
+    Ok(out)
+}

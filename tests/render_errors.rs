@@ -1,0 +1,279 @@
+//! Every class of user error: exit 1, nothing on stdout, one message on
+//! stderr that names the file (and line) and says what is wrong.
+
+mod common;
+
+use common::{TestChart, kinja, user_error};
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ release.name }}\n";
+
+#[test]
+fn missing_chart_folder() {
+    let err = user_error(kinja().args(["render", "no/such/chart"]));
+    assert!(err.contains("chart no/such/chart: no such folder"), "{err}");
+}
+
+#[test]
+fn folder_without_chart_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = user_error(kinja().arg("render").arg(dir.path()));
+    assert!(err.contains("Chart.yaml is missing"), "{err}");
+}
+
+#[test]
+fn chart_yaml_with_bad_yaml_names_line_and_column() {
+    let chart = TestChart::new(&[("Chart.yaml", "apiVersion: v2\nname: [demo\n")]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("Chart.yaml:3:"), "{err}");
+}
+
+#[test]
+fn chart_yaml_without_version() {
+    let chart = TestChart::new(&[("Chart.yaml", "apiVersion: v2\nname: demo\n")]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("Chart.yaml: version is required"), "{err}");
+}
+
+#[test]
+fn missing_values_file() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let err = user_error(&mut chart.render(&["-f", "nope.yaml"]));
+    assert!(err.contains("values file nope.yaml: no such file"), "{err}");
+}
+
+#[test]
+fn invalid_values_yaml_names_file_line_and_column() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let bad = chart.write("bad.yaml", b"image:\n  tag: 1\n  repo: [x\n");
+    let err = user_error(&mut chart.render(&["-f", bad.to_str().unwrap()]));
+    assert!(err.contains("bad.yaml:4:"), "{err}");
+}
+
+#[test]
+fn chart_values_yaml_with_bad_yaml_is_reported_too() {
+    let chart = TestChart::new(&[("values.yaml", "a: b: c\n"), ("templates/d.yaml", DEPLOYMENT)]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("values.yaml:1:"), "{err}");
+}
+
+#[test]
+fn values_that_are_not_a_mapping() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let list = chart.write("list.yaml", b"- a\n- b\n");
+    let err = user_error(&mut chart.render(&["-f", list.to_str().unwrap()]));
+    assert!(err.contains("list.yaml: values must be a mapping"), "{err}");
+}
+
+#[test]
+fn binary_garbage_values_file() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let garbage = chart.write("garbage.bin", &[0x00, 0xff, 0xfe, 0x13, 0x37, 0x80, 0x81]);
+    let err = user_error(&mut chart.render(&["-f", garbage.to_str().unwrap()]));
+    assert!(err.contains("garbage.bin") && err.contains("not UTF-8"), "{err}");
+}
+
+#[test]
+fn yaml_alias_bomb_ends_in_an_error_quickly() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut previous = 'a';
+    for name in 'b'..='z' {
+        bomb.push_str(&format!("{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"));
+        previous = name;
+    }
+    let file = chart.write("bomb.yaml", bomb.as_bytes());
+    let started = std::time::Instant::now();
+    let err = user_error(&mut chart.render(&["-f", file.to_str().unwrap()]));
+    assert!(err.contains("bomb.yaml"), "{err}");
+    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
+}
+
+#[test]
+fn deeply_nested_values_end_in_an_error_not_a_crash() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let depth = 100_000;
+    let nested = format!("a: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let file = chart.write("deep.yaml", nested.as_bytes());
+    let err = user_error(&mut chart.render(&["-f", file.to_str().unwrap()]));
+    assert!(err.contains("deep.yaml"), "{err}");
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    let chart = TestChart::new(&[("templates/d.yaml", "kind: A\nname: {{ values.x \n")]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("templates/d.yaml:2: syntax error"), "{err}");
+}
+
+#[test]
+fn undefined_value_names_template_line_and_expression() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "image:\n  tag: \"1\"\n"),
+        ("templates/d.yaml", "kind: A\nmetadata:\n  name: {{ values.image.tagg }}\n"),
+    ]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("templates/d.yaml:3:"), "{err}");
+    assert!(err.contains("`values.image.tagg` is undefined"), "{err}");
+}
+
+#[test]
+fn optional_values_still_work_under_strict_undefined() {
+    let chart = TestChart::new(&[(
+        "templates/d.yaml",
+        "kind: A\nmetadata:\n  name: {{ values.name | default(\"fallback\") }}\n{% if values.extra %}\nextra: 1\n{% endif %}\n{% if values.other is defined %}\nother: 1\n{% endif %}\n",
+    )]);
+    let out = common::success(&mut chart.render(&[]));
+    assert!(out.contains("name: fallback") && !out.contains("extra") && !out.contains("other"), "{out}");
+}
+
+#[test]
+fn required_fails_with_its_message() {
+    let chart = TestChart::new(&[(
+        "templates/d.yaml",
+        "kind: A\nhost: {{ values.host | required(\"values.host is required: set --set host=...\") }}\n",
+    )]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("templates/d.yaml:2:"), "{err}");
+    assert!(err.contains("values.host is required: set --set host=..."), "{err}");
+}
+
+#[test]
+fn fail_stops_the_render_with_its_message() {
+    let chart = TestChart::new(&[("templates/d.yaml", "kind: A\n{{ fail(\"tls needs a secretName\") }}\n")]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("tls needs a secretName"), "{err}");
+}
+
+#[test]
+fn schema_violations_are_all_reported_with_values_paths() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "replicas: 1\nimage:\n  tag: latest\n"),
+        (
+            "values.schema.json",
+            r#"{"type":"object","properties":{"replicas":{"type":"integer","minimum":1},"image":{"type":"object","properties":{"tag":{"type":"string"}}}}}"#,
+        ),
+        ("templates/d.yaml", DEPLOYMENT),
+    ]);
+    let err = user_error(&mut chart.render(&["--set", "replicas=0", "--set", "image.tag=5"]));
+    assert!(err.contains("values don't meet the schema of chart demo"), "{err}");
+    assert!(err.contains("at replicas:") && err.contains("at image.tag:"), "{err}");
+}
+
+#[test]
+fn rendered_output_that_is_not_yaml_names_template_and_output_line() {
+    let chart = TestChart::new(&[(
+        "templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n  key: {{ values.text }}\n",
+    )]);
+    let err = user_error(&mut chart.render(&["--set-string", "text=a: b"]));
+    assert!(err.contains("templates/cm.yaml"), "{err}");
+    assert!(err.contains("line 4 of the output"), "{err}");
+    assert!(err.contains("key: a: b"), "the snippet shows the line: {err}");
+}
+
+#[test]
+fn no_partial_output_when_one_template_fails() {
+    let chart = TestChart::new(&[
+        ("templates/a.yaml", DEPLOYMENT),
+        ("templates/b.yaml", "kind: B\nx: {{ values.nope }}\n"),
+    ]);
+    user_error(&mut chart.render(&[]));
+}
+
+#[test]
+fn recursive_macros_end_in_an_error() {
+    let chart = TestChart::new(&[(
+        "templates/r.yaml",
+        "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}kind: A\nx: {{ f(0) }}\n",
+    )]);
+    let started = std::time::Instant::now();
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("templates/r.yaml:1: recursion limit exceeded"), "{err}");
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn templates_that_include_themselves_end_in_an_error() {
+    let chart = TestChart::new(&[
+        ("templates/a.yaml", "kind: A\nx: {% include \"_loop.tpl\" %}\n"),
+        ("templates/_loop.tpl", "{% include \"_loop.tpl\" %}"),
+    ]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("templates/_loop.tpl:1: recursion limit exceeded"), "{err}");
+    assert!(err.contains("reached from"), "{err}");
+    assert_eq!(err.lines().count(), 3, "one message and its snippet: {err}");
+}
+
+#[test]
+fn runaway_loops_run_out_of_fuel() {
+    let chart = TestChart::new(&[(
+        "templates/r.yaml",
+        "kind: A\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+    )]);
+    let started = std::time::Instant::now();
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("runaway loop"), "{err}");
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+}
+
+#[test]
+fn tpl_that_renders_itself_ends_in_an_error() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "loop: \"{{ tpl(values.loop) }}\"\n"),
+        ("templates/t.yaml", "kind: A\nx: {{ tpl(values.loop) }}\n"),
+    ]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("tpl nested more than"), "{err}");
+}
+
+#[test]
+fn files_outside_the_chart_are_refused() {
+    let chart = TestChart::new(&[("templates/t.yaml", "kind: A\nx: {{ files.get(\"../../etc/passwd\") }}\n")]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("leaves the chart folder"), "{err}");
+}
+
+#[test]
+fn bad_release_name() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let err = user_error(&mut chart.render(&["--name", "Bad_Name"]));
+    assert!(err.contains("release name \"Bad_Name\" is invalid"), "{err}");
+}
+
+#[test]
+fn bad_kube_version() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let err = user_error(&mut chart.render(&["--kube-version", "banana"]));
+    assert!(err.contains("invalid Kubernetes version \"banana\""), "{err}");
+}
+
+#[test]
+fn chart_kube_version_constraint_is_checked() {
+    let chart = TestChart::new(&[
+        ("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.0.0\nkubeVersion: \"<1.20.0\"\n"),
+        ("templates/d.yaml", DEPLOYMENT),
+    ]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("requires kubeVersion <1.20.0") && err.contains("v1.35.0"), "{err}");
+    common::success(&mut chart.render(&["--kube-version", "1.19.4"]));
+}
+
+#[test]
+fn library_charts_cannot_be_rendered() {
+    let chart = TestChart::new(&[("Chart.yaml", "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n")]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("library chart"), "{err}");
+}
+
+#[test]
+fn show_only_a_template_that_does_not_exist() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let err = user_error(&mut chart.render(&["--show-only", "templates/nope.yaml"]));
+    assert!(err.contains("could not find template templates/nope.yaml in chart"), "{err}");
+}
+
+#[test]
+fn unknown_flags_are_user_errors() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    user_error(&mut chart.render(&["--no-such-flag"]));
+}

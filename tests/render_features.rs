@@ -1,0 +1,181 @@
+//! What `kinja render` offers a chart author and a user, through the CLI.
+
+mod common;
+
+use common::{TestChart, success};
+
+const CONFIGMAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}-cm\n";
+const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ release.name }}\n";
+
+#[test]
+fn output_is_helms_format_in_install_order() {
+    let chart = TestChart::new(&[
+        ("templates/a-service.yaml", SERVICE),
+        ("templates/b-namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n"),
+        ("templates/c-configmap.yaml", CONFIGMAP),
+    ]);
+    let out = success(&mut chart.render(&["--name", "web"]));
+    assert_eq!(
+        out,
+        "---\n# Source: demo/templates/b-namespace.yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n\
+         ---\n# Source: demo/templates/c-configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-cm\n\
+         ---\n# Source: demo/templates/a-service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n"
+    );
+}
+
+#[test]
+fn partials_hidden_files_notes_and_comment_only_documents_are_not_printed() {
+    let chart = TestChart::new(&[
+        ("templates/_helpers.tpl", "{% macro name() %}x{% endmacro %}"),
+        ("templates/.hidden.yaml", "kind: Hidden\n"),
+        ("templates/NOTES.txt", "Thanks for installing {{ release.name }}."),
+        ("templates/MYNOTES.txt", "not yaml: at: all:"),
+        ("templates/empty.yaml", "# just a comment\n\n"),
+        ("templates/cm.yaml", CONFIGMAP),
+    ]);
+    let out = success(&mut chart.render(&[]));
+    assert_eq!(out.matches("# Source:").count(), 1, "{out}");
+    assert!(out.contains("demo/templates/cm.yaml"), "{out}");
+}
+
+#[test]
+fn include_notes_prints_the_notes_last() {
+    let chart = TestChart::new(&[
+        ("templates/NOTES.txt", "Thanks for installing {{ release.name }}.\n"),
+        ("templates/cm.yaml", CONFIGMAP),
+    ]);
+    let out = success(&mut chart.render(&["--include-notes", "--name", "shop"]));
+    assert!(
+        out.ends_with("---\n# Source: demo/templates/NOTES.txt\nThanks for installing shop.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn values_from_stdin() {
+    let chart = TestChart::new(&[("templates/cm.yaml", "kind: ConfigMap\ndata:\n  color: {{ values.color }}\n")]);
+    let out = success(chart.render(&["-f", "-"]).write_stdin("color: blue\n"));
+    assert!(out.contains("color: blue"), "{out}");
+}
+
+#[test]
+fn rightmost_values_file_wins_and_set_beats_files() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "color: red\nsize: s\nshape: round\n"),
+        ("templates/cm.yaml", "kind: ConfigMap\ndata:\n  color: {{ values.color }}\n  size: {{ values.size }}\n  shape: {{ values.shape }}\n"),
+    ]);
+    let first = chart.write("first.yaml", b"color: green\nsize: m\n");
+    let second = chart.write("second.yaml", b"color: blue\n");
+    let out = success(&mut chart.render(&[
+        "--set",
+        "size=xl",
+        "-f",
+        first.to_str().unwrap(),
+        "-f",
+        second.to_str().unwrap(),
+    ]));
+    assert!(out.contains("color: blue") && out.contains("size: xl") && out.contains("shape: round"), "{out}");
+}
+
+#[test]
+fn show_only_keeps_the_named_templates_in_the_order_asked() {
+    let chart = TestChart::new(&[("templates/svc.yaml", SERVICE), ("templates/cm.yaml", CONFIGMAP)]);
+    let out = success(&mut chart.render(&["--show-only", "templates/svc.yaml", "-s", "templates/cm.yaml"]));
+    let sources: Vec<_> = out.lines().filter(|l| l.starts_with("# Source:")).collect();
+    assert_eq!(sources, ["# Source: demo/templates/svc.yaml", "# Source: demo/templates/cm.yaml"]);
+    let globbed = success(&mut chart.render(&["--show-only", "templates/*.yaml"]));
+    assert_eq!(globbed.matches("# Source:").count(), 2);
+}
+
+#[test]
+fn output_dir_writes_one_file_per_template() {
+    let chart = TestChart::new(&[
+        ("templates/svc.yaml", SERVICE),
+        ("templates/cms.yaml", "kind: ConfigMap\nmetadata: {name: a}\n---\nkind: ConfigMap\nmetadata: {name: b}\n"),
+    ]);
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = success(&mut chart.render(&["--output-dir", out_dir.path().to_str().unwrap()]));
+    let cms = out_dir.path().join("demo/templates/cms.yaml");
+    assert!(out.contains(&format!("wrote {}", cms.display())), "{out}");
+    let text = std::fs::read_to_string(cms).unwrap();
+    assert_eq!(text.matches("# Source: demo/templates/cms.yaml").count(), 2, "{text}");
+    assert!(out_dir.path().join("demo/templates/svc.yaml").is_file());
+}
+
+#[test]
+fn context_objects() {
+    let chart = TestChart::new(&[(
+        "templates/ctx.yaml",
+        "kind: ConfigMap\ndata:\n  release: {{ release.name }}/{{ release.namespace }}/{{ release.revision }}/{{ release.is_install }}/{{ release.is_upgrade }}/{{ release.service }}\n  chart: {{ chart.name }}-{{ chart.version }}-{{ chart.appVersion }}\n  kube: {{ capabilities.kube_version }} {{ capabilities.kube_version.major }}.{{ capabilities.kube_version.minor }}\n  apps: {{ \"apps/v1\" in capabilities.api_versions }}\n  custom: {{ \"example.com/v1\" in capabilities.api_versions }}\n  template: {{ template.name }} {{ template.base_path }}\n",
+    )]);
+    let out = success(&mut chart.render(&["--name", "shop", "-n", "prod", "--api-versions", "example.com/v1"]));
+    assert!(out.contains("release: shop/prod/1/true/false/kinja"), "{out}");
+    assert!(out.contains("chart: demo-0.1.0-2.0"), "{out}");
+    assert!(out.contains("kube: v1.35.0 1.35"), "{out}");
+    assert!(out.contains("apps: true") && out.contains("custom: true"), "{out}");
+    assert!(out.contains("template: demo/templates/ctx.yaml demo/templates"), "{out}");
+    let older = success(&mut chart.render(&["--kube-version", "1.29.3-gke.100"]));
+    assert!(older.contains("kube: v1.29.3 1.29"), "{older}");
+}
+
+#[test]
+fn files_object() {
+    let chart = TestChart::new(&[
+        ("config/app.ini", "a=1\nb=2\n"),
+        ("config/db.ini", "host=db\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\ndata:\n  first: {{ files.lines(\"config/app.ini\") | first }}\n  count: {{ files.glob(\"config/*.ini\") | length }}\n  {{- files.as_config(\"config/*.ini\") | nindent(2) }}\n---\nkind: Secret\ndata:\n  {{- files.as_secrets(\"config/db.ini\") | nindent(2) }}\n  raw: {{ files.get(\"config/db.ini\") | b64encode }}\n",
+        ),
+    ]);
+    let out = success(&mut chart.render(&[]));
+    assert!(out.contains("first: a=1") && out.contains("count: 2"), "{out}");
+    assert!(out.contains("app.ini: |\n    a=1\n    b=2\n  db.ini: |\n    host=db\n"), "{out}");
+    assert!(out.contains("db.ini: aG9zdD1kYgo=") && out.contains("raw: aG9zdD1kYgo="), "{out}");
+}
+
+#[test]
+fn helm_functions() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "greeting: \"hello {{ release.name }}\"\nresources:\n  limits:\n    cpu: 500m\n"),
+        (
+            "templates/fn.yaml",
+            "kind: ConfigMap\ndata:\n  tpl: {{ tpl(values.greeting) }}\n  tplf: {{ values.greeting | tpl }}\n  lookup: {{ lookup(\"v1\", \"Secret\", \"ns\", \"x\") | length }}\n  new: {{ semver_compare(\">=1.25.0-0\", capabilities.kube_version.version) }}\n  sha: {{ \"abc\" | sha256 | trunc(8) }}\n  name: {{ (\"a-very-long-name-\" ~ release.name) | trunc(17) | trim_suffix(\"-\") }}\n  re: {{ \"nginx:1.19\" | regex_replace(\"[^a-z0-9]+\", \"-\") }}\n  q: {{ \"x\" | squote }}\n  yaml: {{ values.resources | to_yaml | from_yaml | tojson }}\n  json: {{ '{\"a\": [1]}' | from_json | tojson }}\n  trimmed: {{ \"/path\" | trim_prefix(\"/\") }}\n  decoded: {{ \"aGk=\" | b64decode }}\n  res:\n    {{- values.resources | toyaml | nindent(4) }}\n",
+        ),
+    ]);
+    let out = success(&mut chart.render(&["--name", "web"]));
+    for expected in [
+        "tpl: hello web",
+        "tplf: hello web",
+        "lookup: 0",
+        "new: true",
+        "sha: ba7816bf",
+        "name: a-very-long-name",
+        "re: nginx-1-19",
+        "q: 'x'",
+        "yaml: {\"limits\": {\"cpu\": \"500m\"}}",
+        "json: {\"a\": [1]}",
+        "trimmed: path",
+        "decoded: hi",
+        "res:\n    limits:\n      cpu: 500m",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+}
+
+#[test]
+fn booleans_and_nulls_print_like_helm() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "on: true\nnothing: null\n"),
+        ("templates/b.yaml", "kind: ConfigMap\ndata:\n  a: {{ values.on }}\n  b: {{ values.on | string }}\n  c: {{ values.on | quote }}\n  d: x{{ values.nothing }}x\n"),
+    ]);
+    let out = success(&mut chart.render(&[]));
+    assert!(out.contains("a: true\n  b: true\n  c: \"true\"\n  d: xx"), "{out}");
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let first = success(&mut common::kinja().args(["render", "charts/seedapp", "-f", "charts/seedapp/ci/prod.yaml"]));
+    let second = success(&mut common::kinja().args(["render", "charts/seedapp", "-f", "charts/seedapp/ci/prod.yaml"]));
+    assert_eq!(first, second);
+}
