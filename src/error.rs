@@ -17,7 +17,10 @@ pub enum Error {
         violations: Vec<SchemaViolation>,
     },
     #[error("{schema_path}: not a usable JSON Schema: {message}")]
-    BadSchema { schema_path: String, message: String },
+    BadSchema {
+        schema_path: String,
+        message: String,
+    },
     /// A wrong argument or combination of arguments.
     #[error("{0}")]
     Usage(String),

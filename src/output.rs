@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 /// The documents `--show-only` keeps, pattern by pattern, in install order
 /// within each. Patterns are paths inside the chart (`templates/service.yaml`)
 /// and may use globs; a pattern that matches nothing is an error, as in Helm.
-pub fn select<'m>(manifest: &'m Manifest, chart_name: &str, patterns: &[String]) -> Result<Vec<&'m Document>, Error> {
+pub fn select<'m>(
+    manifest: &'m Manifest,
+    chart_name: &str,
+    patterns: &[String],
+) -> Result<Vec<&'m Document>, Error> {
     if patterns.is_empty() {
         return Ok(manifest.documents().collect());
     }
@@ -16,11 +20,20 @@ pub fn select<'m>(manifest: &'m Manifest, chart_name: &str, patterns: &[String])
         let matcher = globset::GlobBuilder::new(pattern)
             .literal_separator(true)
             .build()
-            .map_err(|e| Error::Usage(format!("--show-only {pattern:?} is not a valid pattern: {}", e.kind())))?
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "--show-only {pattern:?} is not a valid pattern: {}",
+                    e.kind()
+                ))
+            })?
             .compile_matcher();
         let before = selected.len();
         selected.extend(manifest.documents().filter(|d| {
-            let inside_chart = d.source.strip_prefix(chart_name).and_then(|p| p.strip_prefix('/')).unwrap_or(&d.source);
+            let inside_chart = d
+                .source
+                .strip_prefix(chart_name)
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(&d.source);
             matcher.is_match(inside_chart)
         }));
         if selected.len() == before {

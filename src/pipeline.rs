@@ -58,7 +58,9 @@ fn check_kube_version(chart: &Chart, capabilities: &Capabilities) -> Result<(), 
     };
     let chart_yaml = chart.dir.join("Chart.yaml").display().to_string();
     let constraint = crate::version::Constraint::parse(required).map_err(|e| {
-        Error::Usage(format!("{chart_yaml}: kubeVersion {required:?} is not a valid constraint: {e}"))
+        Error::Usage(format!(
+            "{chart_yaml}: kubeVersion {required:?} is not a valid constraint: {e}"
+        ))
     })?;
     if !constraint.matches(&capabilities.kube_version.semver()) {
         return Err(Error::Usage(format!(

@@ -76,11 +76,13 @@ impl PartialOrd for Version {
 impl Ord for Version {
     /// SemVer precedence: a pre-release sorts before its release.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.core().cmp(&other.core()).then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-            (false, false) => compare_prerelease(&self.pre, &other.pre),
+        self.core().cmp(&other.core()).then_with(|| {
+            match (self.pre.is_empty(), other.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => compare_prerelease(&self.pre, &other.pre),
+            }
         })
     }
 }
@@ -118,7 +120,10 @@ fn split_version(text: &str) -> Option<(Vec<&str>, String, String)> {
         Some((core, pre)) => (core, pre.to_string()),
         None => (rest, String::new()),
     };
-    let valid_ident = |s: &str| s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let valid_ident = |s: &str| {
+        s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    };
     if (!pre.is_empty() && !valid_ident(&pre)) || (!build.is_empty() && !valid_ident(&build)) {
         return None;
     }
@@ -167,7 +172,10 @@ impl Constraint {
             let mut comparisons = Vec::new();
             for term in terms(alternative)? {
                 allows_prerelease |= term.contains('-') && !term.starts_with('-');
-                comparisons.extend(expand_term(&term).ok_or_else(|| format!("improper constraint: {}", text.trim()))?);
+                comparisons.extend(
+                    expand_term(&term)
+                        .ok_or_else(|| format!("improper constraint: {}", text.trim()))?,
+                );
             }
             if comparisons.is_empty() {
                 return Err(format!("improper constraint: {}", text.trim()));
@@ -184,7 +192,9 @@ impl Constraint {
         if !version.pre.is_empty() && !self.allows_prerelease {
             return false;
         }
-        self.alternatives.iter().any(|all| all.iter().all(|c| c.holds(version)))
+        self.alternatives
+            .iter()
+            .any(|all| all.iter().all(|c| c.holds(version)))
     }
 }
 
@@ -205,7 +215,10 @@ impl Comparison {
 /// Splits one alternative into terms: `>= 1.2, <2` gives `>=1.2`, `<2`;
 /// a hyphen range `1.2 - 1.4` stays one term.
 fn terms(alternative: &str) -> Result<Vec<String>, String> {
-    let words: Vec<&str> = alternative.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = alternative
+        .split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut terms = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -226,7 +239,10 @@ fn terms(alternative: &str) -> Result<Vec<String>, String> {
 }
 
 fn is_operator(word: &str) -> bool {
-    matches!(word, "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^")
+    matches!(
+        word,
+        "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^"
+    )
 }
 
 /// A version in a constraint, where trailing parts may be missing or wildcards.
@@ -238,7 +254,10 @@ struct Partial {
 impl Partial {
     fn parse(text: &str) -> Option<Partial> {
         if matches!(text, "*" | "x" | "X" | "") {
-            return Some(Partial { parts: vec![], pre: String::new() });
+            return Some(Partial {
+                parts: vec![],
+                pre: String::new(),
+            });
         }
         let (core, pre, _build) = split_version(text)?;
         let mut parts = Vec::new();
@@ -278,11 +297,17 @@ impl Partial {
 }
 
 fn ge(version: Version) -> Comparison {
-    Comparison { op: Op::Ge, version }
+    Comparison {
+        op: Op::Ge,
+        version,
+    }
 }
 
 fn lt(version: Version) -> Comparison {
-    Comparison { op: Op::Lt, version }
+    Comparison {
+        op: Op::Lt,
+        version,
+    }
 }
 
 /// Turns one term into plain comparisons.
@@ -292,26 +317,43 @@ fn expand_term(term: &str) -> Option<Vec<Comparison>> {
         let high = Partial::parse(high)?;
         let mut out = vec![ge(low.floor())];
         match high.is_exact() {
-            true => out.push(Comparison { op: Op::Le, version: high.floor() }),
+            true => out.push(Comparison {
+                op: Op::Le,
+                version: high.floor(),
+            }),
             false => out.extend(high.ceiling().map(lt)),
         }
         return Some(out);
     }
-    let split = term.find(|c: char| c.is_ascii_alphanumeric() || c == '*').unwrap_or(term.len());
+    let split = term
+        .find(|c: char| c.is_ascii_alphanumeric() || c == '*')
+        .unwrap_or(term.len());
     let (op, rest) = term.split_at(split);
     let partial = Partial::parse(rest)?;
     let floor = partial.floor();
     let ceiling = partial.ceiling();
     Some(match op {
-        "" | "=" if partial.is_exact() => vec![Comparison { op: Op::Eq, version: floor }],
+        "" | "=" if partial.is_exact() => vec![Comparison {
+            op: Op::Eq,
+            version: floor,
+        }],
         "" | "=" => std::iter::once(ge(floor)).chain(ceiling.map(lt)).collect(),
-        "!=" if partial.is_exact() => vec![Comparison { op: Op::Ne, version: floor }],
+        "!=" if partial.is_exact() => vec![Comparison {
+            op: Op::Ne,
+            version: floor,
+        }],
         "!=" => return None,
-        ">" if partial.is_exact() => vec![Comparison { op: Op::Gt, version: floor }],
+        ">" if partial.is_exact() => vec![Comparison {
+            op: Op::Gt,
+            version: floor,
+        }],
         ">" => vec![ge(ceiling?)],
         ">=" | "=>" => vec![ge(floor)],
         "<" => vec![lt(floor)],
-        "<=" | "=<" if partial.is_exact() => vec![Comparison { op: Op::Le, version: floor }],
+        "<=" | "=<" if partial.is_exact() => vec![Comparison {
+            op: Op::Le,
+            version: floor,
+        }],
         "<=" | "=<" => ceiling.map(lt).into_iter().collect(),
         "~" | "~>" => {
             let p = &partial.parts;
@@ -352,7 +394,10 @@ mod tests {
     fn lenient_versions_parse() {
         assert_eq!(Version::parse_lenient("v1.2").unwrap().to_string(), "1.2.0");
         assert_eq!(Version::parse_lenient("1").unwrap().to_string(), "1.0.0");
-        assert_eq!(Version::parse_lenient("1.29.3-gke.100").unwrap().pre, "gke.100");
+        assert_eq!(
+            Version::parse_lenient("1.29.3-gke.100").unwrap().pre,
+            "gke.100"
+        );
         for bad in ["", "banana", "1.2.3.4", "1..2", "1.2.3-", "1.2.3-a..b"] {
             assert!(Version::parse_lenient(bad).is_none(), "{bad}");
         }
@@ -364,7 +409,10 @@ mod tests {
         assert!(v("1.0.0-alpha") < v("1.0.0-alpha.1"));
         assert!(v("1.0.0-alpha.1") < v("1.0.0-beta"));
         assert!(v("1.0.0-rc.1") < v("1.0.0"));
-        assert!(v("1.0.0+build") == v("1.0.0+other") || v("1.0.0+build").cmp(&v("1.0.0")) == Ordering::Equal);
+        assert!(
+            v("1.0.0+build") == v("1.0.0+other")
+                || v("1.0.0+build").cmp(&v("1.0.0")) == Ordering::Equal
+        );
     }
 
     #[test]

@@ -43,12 +43,20 @@ fn failing(name: &str, chart: &'static str, args: &[&str], error: &'static str) 
 fn cases() -> Vec<Case> {
     let mut cases = vec![
         case("seedapp/defaults", "seedapp", &[]),
-        case("fleet/twelve-apps", "fleet", &["-f", "charts/fleet/ci/twelve-apps.yaml"]),
+        case(
+            "fleet/twelve-apps",
+            "fleet",
+            &["-f", "charts/fleet/ci/twelve-apps.yaml"],
+        ),
         case("fleet/no-apps", "fleet", &[]),
         case("valuesdump/defaults", "valuesdump", &[]),
         Case {
             release: Some("shop-seedapp-prod"),
-            ..case("seedapp/release-name-and-namespace", "seedapp", &["--namespace", "shop"])
+            ..case(
+                "seedapp/release-name-and-namespace",
+                "seedapp",
+                &["--namespace", "shop"],
+            )
         },
         Case {
             release: Some("seedapp"),
@@ -65,7 +73,12 @@ fn cases() -> Vec<Case> {
         case(
             "seedapp/set-beats-file",
             "seedapp",
-            &["-f", "charts/seedapp/ci/prod.yaml", "--set", "replicaCount=7,autoscaling.enabled=false"],
+            &[
+                "-f",
+                "charts/seedapp/ci/prod.yaml",
+                "--set",
+                "replicaCount=7,autoscaling.enabled=false",
+            ],
         ),
         case(
             "seedapp/set-string-and-json",
@@ -84,7 +97,13 @@ fn cases() -> Vec<Case> {
             "service.externalName is required when service.type is ExternalName",
         ),
     ];
-    for overlay in ["prod", "todo-app", "course-nginx", "external", "null-delete"] {
+    for overlay in [
+        "prod",
+        "todo-app",
+        "course-nginx",
+        "external",
+        "null-delete",
+    ] {
         cases.push(Case {
             name: format!("seedapp/{overlay}"),
             chart: "seedapp",
@@ -93,7 +112,15 @@ fn cases() -> Vec<Case> {
             release: None,
         });
     }
-    for files in [&["a"][..], &["b"], &["c"], &["a", "b"], &["b", "a"], &["a", "b", "c"], &["c", "b", "a"]] {
+    for files in [
+        &["a"][..],
+        &["b"],
+        &["c"],
+        &["a", "b"],
+        &["b", "a"],
+        &["a", "b", "c"],
+        &["c", "b", "a"],
+    ] {
         let mut args = Vec::new();
         for file in files {
             args.push("-f".to_string());
@@ -168,22 +195,59 @@ fn set_cases() -> Vec<Case> {
         })
         .collect();
     let flags: &[(&str, &[&str])] = &[
-        ("set-string/types", &["--set-string", "long_int_string=1234567890,boolean=true,is_null=null,zero=0"]),
+        (
+            "set-string/types",
+            &[
+                "--set-string",
+                "long_int_string=1234567890,boolean=true,is_null=null,zero=0",
+            ],
+        ),
         ("set-literal/no-escapes", &["--set-literal", "a\\.b=c"]),
         ("set-literal/commas-kept", &["--set-literal", "a=x,b=y"]),
-        ("set-json/item", &["--set-json", r#"outer.inner3={"aa":"1","bb":2,"cc":[1,2,3]}"#]),
-        ("set-json/whole-object", &["--set-json", r#"{"image":{"tag":"x"},"extra":[1]}"#]),
+        (
+            "set-json/item",
+            &[
+                "--set-json",
+                r#"outer.inner3={"aa":"1","bb":2,"cc":[1,2,3]}"#,
+            ],
+        ),
+        (
+            "set-json/whole-object",
+            &["--set-json", r#"{"image":{"tag":"x"},"extra":[1]}"#],
+        ),
         ("set-json/empty-is-null", &["--set-json", "labels.app="]),
         (
             "set-groups/fixed-order",
             &[
-                "--set-literal", "k=lit", "--set-string", "k=str", "--set", "k=set",
-                "--set-json", r#"k="json""#, "-f", "charts/valuesdump/ci/a.yaml",
+                "--set-literal",
+                "k=lit",
+                "--set-string",
+                "k=str",
+                "--set",
+                "k=set",
+                "--set-json",
+                r#"k="json""#,
+                "-f",
+                "charts/valuesdump/ci/a.yaml",
             ],
         ),
-        ("set-groups/set-over-file", &["--set", "name=set", "-f", "charts/valuesdump/ci/a.yaml"]),
-        ("set-groups/set-edits-file-list", &["-f", "charts/valuesdump/ci/a.yaml", "--set", "ports[1]=9090"]),
-        ("set-groups/repeat-in-order", &["--set", "name=first", "--set", "name=second"]),
+        (
+            "set-groups/set-over-file",
+            &["--set", "name=set", "-f", "charts/valuesdump/ci/a.yaml"],
+        ),
+        (
+            "set-groups/set-edits-file-list",
+            &[
+                "-f",
+                "charts/valuesdump/ci/a.yaml",
+                "--set",
+                "ports[1]=9090",
+            ],
+        ),
+        (
+            "set-groups/repeat-in-order",
+            &["--set", "name=first", "--set", "name=second"],
+        ),
     ];
     for (name, args) in flags {
         cases.push(Case {
@@ -195,16 +259,56 @@ fn set_cases() -> Vec<Case> {
         });
     }
     let errors: &[(&str, &str, &'static str)] = &[
-        ("set-error/trailing-key", "name1,name2=", "key \"name1\" has no value (cannot end with ,)"),
-        ("set-error/empty-items", "name1=value1,,,,name2=value2,", "key \"\" has no value (cannot end with ,)"),
-        ("set-error/no-value", "name1.name2", "key \"name2\" has no value"),
-        ("set-error/map-no-value", "name1.=name2", "key map \"name1\" has no value"),
-        ("set-error/unterminated-list", "name1={1021,902", "list must terminate with '}'"),
-        ("set-error/negative-index", "list[0].foo=bar,list[-30].hello=world", "negative -30 index not allowed"),
-        ("set-error/junk-after-index", "illegal[0]name.foo=bar", "unexpected data at end of array index"),
-        ("set-error/index-too-big", "a[70000]=1", "index of 70000 is greater than maximum supported index of 65536"),
-        ("set-error/index-not-a-number", "a[x]=1", "error parsing index"),
-        ("set-error/scalar-then-map", "name=x,name.deeper=1", "unable to parse key"),
+        (
+            "set-error/trailing-key",
+            "name1,name2=",
+            "key \"name1\" has no value (cannot end with ,)",
+        ),
+        (
+            "set-error/empty-items",
+            "name1=value1,,,,name2=value2,",
+            "key \"\" has no value (cannot end with ,)",
+        ),
+        (
+            "set-error/no-value",
+            "name1.name2",
+            "key \"name2\" has no value",
+        ),
+        (
+            "set-error/map-no-value",
+            "name1.=name2",
+            "key map \"name1\" has no value",
+        ),
+        (
+            "set-error/unterminated-list",
+            "name1={1021,902",
+            "list must terminate with '}'",
+        ),
+        (
+            "set-error/negative-index",
+            "list[0].foo=bar,list[-30].hello=world",
+            "negative -30 index not allowed",
+        ),
+        (
+            "set-error/junk-after-index",
+            "illegal[0]name.foo=bar",
+            "unexpected data at end of array index",
+        ),
+        (
+            "set-error/index-too-big",
+            "a[70000]=1",
+            "index of 70000 is greater than maximum supported index of 65536",
+        ),
+        (
+            "set-error/index-not-a-number",
+            "a[x]=1",
+            "error parsing index",
+        ),
+        (
+            "set-error/scalar-then-map",
+            "name=x,name.deeper=1",
+            "unable to parse key",
+        ),
     ];
     for (name, arg, error) in errors {
         cases.push(Case {
@@ -234,7 +338,9 @@ fn main() {
     let helm = find_helm();
     let reference = Path::new("../shared/parity/helm");
     let missing = match (&helm, reference.is_dir()) {
-        (None, _) => Some("no helm binary (set HELM_BIN or put helm on PATH; ../shared/tools/install-helm.sh installs one)"),
+        (None, _) => Some(
+            "no helm binary (set HELM_BIN or put helm on PATH; ../shared/tools/install-helm.sh installs one)",
+        ),
         (_, false) => Some("the reference charts in ../shared/parity/helm are missing"),
         _ => None,
     };
@@ -243,14 +349,19 @@ fn main() {
             eprintln!("parity: CI=true but {why}; the parity suite must run in CI");
             std::process::exit(1);
         }
-        eprintln!("\n{}\n!! PARITY TESTS NOT RUN: {why}.\n!! They are reported as ignored, not passed.\n{}\n", "!".repeat(78), "!".repeat(78));
+        eprintln!(
+            "\n{}\n!! PARITY TESTS NOT RUN: {why}.\n!! They are reported as ignored, not passed.\n{}\n",
+            "!".repeat(78),
+            "!".repeat(78)
+        );
     }
     let helm = helm.unwrap_or_default();
     let trials = cases()
         .into_iter()
         .map(|case| {
             let helm = helm.clone();
-            Trial::test(case.name.clone(), move || run_case(&helm, &case)).with_ignored_flag(missing.is_some())
+            Trial::test(case.name.clone(), move || run_case(&helm, &case))
+                .with_ignored_flag(missing.is_some())
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();
@@ -290,16 +401,29 @@ fn run_case(helm: &Path, case: &Case) -> Result<(), Failed> {
 
     if let Some(expected) = case.error {
         if helm_run.ok {
-            return Err(format!("helm accepted an input this case expects it to refuse:\n{}", helm_run.stdout).into());
+            return Err(format!(
+                "helm accepted an input this case expects it to refuse:\n{}",
+                helm_run.stdout
+            )
+            .into());
         }
         if kinja_run.ok {
-            return Err(format!("kinja accepted an input helm refuses ({}):\n{}", helm_run.stderr.trim(), kinja_run.stdout).into());
+            return Err(format!(
+                "kinja accepted an input helm refuses ({}):\n{}",
+                helm_run.stderr.trim(),
+                kinja_run.stdout
+            )
+            .into());
         }
         if !kinja_run.stdout.is_empty() {
             return Err("kinja printed to stdout although it failed".into());
         }
         if !kinja_run.stderr.contains(expected) {
-            return Err(format!("kinja's error lacks {expected:?}:\n{}\nhelm said: {}", kinja_run.stderr, helm_run.stderr).into());
+            return Err(format!(
+                "kinja's error lacks {expected:?}:\n{}\nhelm said: {}",
+                kinja_run.stderr, helm_run.stderr
+            )
+            .into());
         }
         return Ok(());
     }
@@ -326,7 +450,10 @@ fn run_case(helm: &Path, case: &Case) -> Result<(), Failed> {
 /// formatting don't matter.
 fn documents(text: &str) -> Result<Vec<(String, Value)>, Failed> {
     let mut out = Vec::new();
-    for chunk in text.split("\n---\n").flat_map(|c| c.strip_prefix("---\n").or(Some(c))) {
+    for chunk in text
+        .split("\n---\n")
+        .flat_map(|c| c.strip_prefix("---\n").or(Some(c)))
+    {
         let chunk = chunk.trim();
         if chunk.is_empty() {
             continue;
@@ -336,9 +463,11 @@ fn documents(text: &str) -> Result<Vec<(String, Value)>, Failed> {
             .strip_prefix("# Source: ")
             .ok_or_else(|| format!("a document without a # Source line: {chunk}"))?
             .to_string();
-        let mut value: Value = serde_yaml::from_str(body).map_err(|e| format!("{source}: {e}\n{body}"))?;
+        let mut value: Value =
+            serde_yaml::from_str(body).map_err(|e| format!("{source}: {e}\n{body}"))?;
         if let Some(json) = value.get_mut("data").and_then(|d| d.get_mut("values.json")) {
-            let parsed: serde_json::Value = serde_json::from_str(json.as_str().unwrap_or("")).map_err(|e| e.to_string())?;
+            let parsed: serde_json::Value =
+                serde_json::from_str(json.as_str().unwrap_or("")).map_err(|e| e.to_string())?;
             *json = serde_yaml::to_value(parsed).map_err(|e| e.to_string())?;
         }
         out.push((source, value));

@@ -5,7 +5,8 @@ mod common;
 
 use common::{TestChart, kinja, user_error};
 
-const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ release.name }}\n";
+const DEPLOYMENT: &str =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ release.name }}\n";
 
 #[test]
 fn missing_chart_folder() {
@@ -51,7 +52,10 @@ fn invalid_values_yaml_names_file_line_and_column() {
 
 #[test]
 fn chart_values_yaml_with_bad_yaml_is_reported_too() {
-    let chart = TestChart::new(&[("values.yaml", "a: b: c\n"), ("templates/d.yaml", DEPLOYMENT)]);
+    let chart = TestChart::new(&[
+        ("values.yaml", "a: b: c\n"),
+        ("templates/d.yaml", DEPLOYMENT),
+    ]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("values.yaml:1:"), "{err}");
 }
@@ -69,13 +73,18 @@ fn binary_garbage_values_file() {
     let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
     let garbage = chart.write("garbage.bin", &[0x00, 0xff, 0xfe, 0x13, 0x37, 0x80, 0x81]);
     let err = user_error(&mut chart.render(&["-f", garbage.to_str().unwrap()]));
-    assert!(err.contains("garbage.bin") && err.contains("not UTF-8"), "{err}");
+    assert!(
+        err.contains("garbage.bin") && err.contains("not UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]
 fn yaml_alias_bomb_ends_in_an_error_quickly() {
     let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
-    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     let mut previous = 'a';
     for name in 'b'..='z' {
         bomb.push_str(&format!("{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"));
@@ -85,7 +94,11 @@ fn yaml_alias_bomb_ends_in_an_error_quickly() {
     let started = std::time::Instant::now();
     let err = user_error(&mut chart.render(&["-f", file.to_str().unwrap()]));
     assert!(err.contains("bomb.yaml"), "{err}");
-    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -109,7 +122,10 @@ fn template_syntax_error_names_template_and_line() {
 fn undefined_value_names_template_line_and_expression() {
     let chart = TestChart::new(&[
         ("values.yaml", "image:\n  tag: \"1\"\n"),
-        ("templates/d.yaml", "kind: A\nmetadata:\n  name: {{ values.image.tagg }}\n"),
+        (
+            "templates/d.yaml",
+            "kind: A\nmetadata:\n  name: {{ values.image.tagg }}\n",
+        ),
     ]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("templates/d.yaml:3:"), "{err}");
@@ -123,7 +139,10 @@ fn optional_values_still_work_under_strict_undefined() {
         "kind: A\nmetadata:\n  name: {{ values.name | default(\"fallback\") }}\n{% if values.extra %}\nextra: 1\n{% endif %}\n{% if values.other is defined %}\nother: 1\n{% endif %}\n",
     )]);
     let out = common::success(&mut chart.render(&[]));
-    assert!(out.contains("name: fallback") && !out.contains("extra") && !out.contains("other"), "{out}");
+    assert!(
+        out.contains("name: fallback") && !out.contains("extra") && !out.contains("other"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -134,12 +153,18 @@ fn required_fails_with_its_message() {
     )]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("templates/d.yaml:2:"), "{err}");
-    assert!(err.contains("values.host is required: set --set host=..."), "{err}");
+    assert!(
+        err.contains("values.host is required: set --set host=..."),
+        "{err}"
+    );
 }
 
 #[test]
 fn fail_stops_the_render_with_its_message() {
-    let chart = TestChart::new(&[("templates/d.yaml", "kind: A\n{{ fail(\"tls needs a secretName\") }}\n")]);
+    let chart = TestChart::new(&[(
+        "templates/d.yaml",
+        "kind: A\n{{ fail(\"tls needs a secretName\") }}\n",
+    )]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("tls needs a secretName"), "{err}");
 }
@@ -155,8 +180,14 @@ fn schema_violations_are_all_reported_with_values_paths() {
         ("templates/d.yaml", DEPLOYMENT),
     ]);
     let err = user_error(&mut chart.render(&["--set", "replicas=0", "--set", "image.tag=5"]));
-    assert!(err.contains("values don't meet the schema of chart demo"), "{err}");
-    assert!(err.contains("at replicas:") && err.contains("at image.tag:"), "{err}");
+    assert!(
+        err.contains("values don't meet the schema of chart demo"),
+        "{err}"
+    );
+    assert!(
+        err.contains("at replicas:") && err.contains("at image.tag:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -168,7 +199,10 @@ fn rendered_output_that_is_not_yaml_names_template_and_output_line() {
     let err = user_error(&mut chart.render(&["--set-string", "text=a: b"]));
     assert!(err.contains("templates/cm.yaml"), "{err}");
     assert!(err.contains("line 4 of the output"), "{err}");
-    assert!(err.contains("key: a: b"), "the snippet shows the line: {err}");
+    assert!(
+        err.contains("key: a: b"),
+        "the snippet shows the line: {err}"
+    );
 }
 
 #[test]
@@ -188,18 +222,27 @@ fn recursive_macros_end_in_an_error() {
     )]);
     let started = std::time::Instant::now();
     let err = user_error(&mut chart.render(&[]));
-    assert!(err.contains("templates/r.yaml:1: recursion limit exceeded"), "{err}");
+    assert!(
+        err.contains("templates/r.yaml:1: recursion limit exceeded"),
+        "{err}"
+    );
     assert!(started.elapsed().as_secs() < 10);
 }
 
 #[test]
 fn templates_that_include_themselves_end_in_an_error() {
     let chart = TestChart::new(&[
-        ("templates/a.yaml", "kind: A\nx: {% include \"_loop.tpl\" %}\n"),
+        (
+            "templates/a.yaml",
+            "kind: A\nx: {% include \"_loop.tpl\" %}\n",
+        ),
         ("templates/_loop.tpl", "{% include \"_loop.tpl\" %}"),
     ]);
     let err = user_error(&mut chart.render(&[]));
-    assert!(err.contains("templates/_loop.tpl:1: recursion limit exceeded"), "{err}");
+    assert!(
+        err.contains("templates/_loop.tpl:1: recursion limit exceeded"),
+        "{err}"
+    );
     assert!(err.contains("reached from"), "{err}");
     assert_eq!(err.lines().count(), 3, "one message and its snippet: {err}");
 }
@@ -213,7 +256,11 @@ fn runaway_loops_run_out_of_fuel() {
     let started = std::time::Instant::now();
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("runaway loop"), "{err}");
-    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -228,7 +275,10 @@ fn tpl_that_renders_itself_ends_in_an_error() {
 
 #[test]
 fn files_outside_the_chart_are_refused() {
-    let chart = TestChart::new(&[("templates/t.yaml", "kind: A\nx: {{ files.get(\"../../etc/passwd\") }}\n")]);
+    let chart = TestChart::new(&[(
+        "templates/t.yaml",
+        "kind: A\nx: {{ files.get(\"../../etc/passwd\") }}\n",
+    )]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("leaves the chart folder"), "{err}");
 }
@@ -237,30 +287,45 @@ fn files_outside_the_chart_are_refused() {
 fn bad_release_name() {
     let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
     let err = user_error(&mut chart.render(&["--name", "Bad_Name"]));
-    assert!(err.contains("release name \"Bad_Name\" is invalid"), "{err}");
+    assert!(
+        err.contains("release name \"Bad_Name\" is invalid"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_kube_version() {
     let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
     let err = user_error(&mut chart.render(&["--kube-version", "banana"]));
-    assert!(err.contains("invalid Kubernetes version \"banana\""), "{err}");
+    assert!(
+        err.contains("invalid Kubernetes version \"banana\""),
+        "{err}"
+    );
 }
 
 #[test]
 fn chart_kube_version_constraint_is_checked() {
     let chart = TestChart::new(&[
-        ("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.0.0\nkubeVersion: \"<1.20.0\"\n"),
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: demo\nversion: 1.0.0\nkubeVersion: \"<1.20.0\"\n",
+        ),
         ("templates/d.yaml", DEPLOYMENT),
     ]);
     let err = user_error(&mut chart.render(&[]));
-    assert!(err.contains("requires kubeVersion <1.20.0") && err.contains("v1.35.0"), "{err}");
+    assert!(
+        err.contains("requires kubeVersion <1.20.0") && err.contains("v1.35.0"),
+        "{err}"
+    );
     common::success(&mut chart.render(&["--kube-version", "1.19.4"]));
 }
 
 #[test]
 fn library_charts_cannot_be_rendered() {
-    let chart = TestChart::new(&[("Chart.yaml", "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n")]);
+    let chart = TestChart::new(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n",
+    )]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("library chart"), "{err}");
 }
@@ -269,7 +334,10 @@ fn library_charts_cannot_be_rendered() {
 fn show_only_a_template_that_does_not_exist() {
     let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
     let err = user_error(&mut chart.render(&["--show-only", "templates/nope.yaml"]));
-    assert!(err.contains("could not find template templates/nope.yaml in chart"), "{err}");
+    assert!(
+        err.contains("could not find template templates/nope.yaml in chart"),
+        "{err}"
+    );
 }
 
 #[test]

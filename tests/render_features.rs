@@ -4,14 +4,18 @@ mod common;
 
 use common::{TestChart, success};
 
-const CONFIGMAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}-cm\n";
+const CONFIGMAP: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}-cm\n";
 const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ release.name }}\n";
 
 #[test]
 fn output_is_helms_format_in_install_order() {
     let chart = TestChart::new(&[
         ("templates/a-service.yaml", SERVICE),
-        ("templates/b-namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n"),
+        (
+            "templates/b-namespace.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n",
+        ),
         ("templates/c-configmap.yaml", CONFIGMAP),
     ]);
     let out = success(&mut chart.render(&["--name", "web"]));
@@ -26,9 +30,15 @@ fn output_is_helms_format_in_install_order() {
 #[test]
 fn partials_hidden_files_notes_and_comment_only_documents_are_not_printed() {
     let chart = TestChart::new(&[
-        ("templates/_helpers.tpl", "{% macro name() %}x{% endmacro %}"),
+        (
+            "templates/_helpers.tpl",
+            "{% macro name() %}x{% endmacro %}",
+        ),
         ("templates/.hidden.yaml", "kind: Hidden\n"),
-        ("templates/NOTES.txt", "Thanks for installing {{ release.name }}."),
+        (
+            "templates/NOTES.txt",
+            "Thanks for installing {{ release.name }}.",
+        ),
         ("templates/MYNOTES.txt", "not yaml: at: all:"),
         ("templates/empty.yaml", "# just a comment\n\n"),
         ("templates/cm.yaml", CONFIGMAP),
@@ -41,7 +51,10 @@ fn partials_hidden_files_notes_and_comment_only_documents_are_not_printed() {
 #[test]
 fn include_notes_prints_the_notes_last() {
     let chart = TestChart::new(&[
-        ("templates/NOTES.txt", "Thanks for installing {{ release.name }}.\n"),
+        (
+            "templates/NOTES.txt",
+            "Thanks for installing {{ release.name }}.\n",
+        ),
         ("templates/cm.yaml", CONFIGMAP),
     ]);
     let out = success(&mut chart.render(&["--include-notes", "--name", "shop"]));
@@ -53,7 +66,10 @@ fn include_notes_prints_the_notes_last() {
 
 #[test]
 fn values_from_stdin() {
-    let chart = TestChart::new(&[("templates/cm.yaml", "kind: ConfigMap\ndata:\n  color: {{ values.color }}\n")]);
+    let chart = TestChart::new(&[(
+        "templates/cm.yaml",
+        "kind: ConfigMap\ndata:\n  color: {{ values.color }}\n",
+    )]);
     let out = success(chart.render(&["-f", "-"]).write_stdin("color: blue\n"));
     assert!(out.contains("color: blue"), "{out}");
 }
@@ -62,7 +78,10 @@ fn values_from_stdin() {
 fn rightmost_values_file_wins_and_set_beats_files() {
     let chart = TestChart::new(&[
         ("values.yaml", "color: red\nsize: s\nshape: round\n"),
-        ("templates/cm.yaml", "kind: ConfigMap\ndata:\n  color: {{ values.color }}\n  size: {{ values.size }}\n  shape: {{ values.shape }}\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\ndata:\n  color: {{ values.color }}\n  size: {{ values.size }}\n  shape: {{ values.shape }}\n",
+        ),
     ]);
     let first = chart.write("first.yaml", b"color: green\nsize: m\n");
     let second = chart.write("second.yaml", b"color: blue\n");
@@ -74,15 +93,32 @@ fn rightmost_values_file_wins_and_set_beats_files() {
         "-f",
         second.to_str().unwrap(),
     ]));
-    assert!(out.contains("color: blue") && out.contains("size: xl") && out.contains("shape: round"), "{out}");
+    assert!(
+        out.contains("color: blue") && out.contains("size: xl") && out.contains("shape: round"),
+        "{out}"
+    );
 }
 
 #[test]
 fn show_only_keeps_the_named_templates_in_the_order_asked() {
-    let chart = TestChart::new(&[("templates/svc.yaml", SERVICE), ("templates/cm.yaml", CONFIGMAP)]);
-    let out = success(&mut chart.render(&["--show-only", "templates/svc.yaml", "-s", "templates/cm.yaml"]));
+    let chart = TestChart::new(&[
+        ("templates/svc.yaml", SERVICE),
+        ("templates/cm.yaml", CONFIGMAP),
+    ]);
+    let out = success(&mut chart.render(&[
+        "--show-only",
+        "templates/svc.yaml",
+        "-s",
+        "templates/cm.yaml",
+    ]));
     let sources: Vec<_> = out.lines().filter(|l| l.starts_with("# Source:")).collect();
-    assert_eq!(sources, ["# Source: demo/templates/svc.yaml", "# Source: demo/templates/cm.yaml"]);
+    assert_eq!(
+        sources,
+        [
+            "# Source: demo/templates/svc.yaml",
+            "# Source: demo/templates/cm.yaml"
+        ]
+    );
     let globbed = success(&mut chart.render(&["--show-only", "templates/*.yaml"]));
     assert_eq!(globbed.matches("# Source:").count(), 2);
 }
@@ -91,14 +127,21 @@ fn show_only_keeps_the_named_templates_in_the_order_asked() {
 fn output_dir_writes_one_file_per_template() {
     let chart = TestChart::new(&[
         ("templates/svc.yaml", SERVICE),
-        ("templates/cms.yaml", "kind: ConfigMap\nmetadata: {name: a}\n---\nkind: ConfigMap\nmetadata: {name: b}\n"),
+        (
+            "templates/cms.yaml",
+            "kind: ConfigMap\nmetadata: {name: a}\n---\nkind: ConfigMap\nmetadata: {name: b}\n",
+        ),
     ]);
     let out_dir = tempfile::tempdir().unwrap();
     let out = success(&mut chart.render(&["--output-dir", out_dir.path().to_str().unwrap()]));
     let cms = out_dir.path().join("demo/templates/cms.yaml");
     assert!(out.contains(&format!("wrote {}", cms.display())), "{out}");
     let text = std::fs::read_to_string(cms).unwrap();
-    assert_eq!(text.matches("# Source: demo/templates/cms.yaml").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("# Source: demo/templates/cms.yaml").count(),
+        2,
+        "{text}"
+    );
     assert!(out_dir.path().join("demo/templates/svc.yaml").is_file());
 }
 
@@ -108,12 +151,28 @@ fn context_objects() {
         "templates/ctx.yaml",
         "kind: ConfigMap\ndata:\n  release: {{ release.name }}/{{ release.namespace }}/{{ release.revision }}/{{ release.is_install }}/{{ release.is_upgrade }}/{{ release.service }}\n  chart: {{ chart.name }}-{{ chart.version }}-{{ chart.appVersion }}\n  kube: {{ capabilities.kube_version }} {{ capabilities.kube_version.major }}.{{ capabilities.kube_version.minor }}\n  apps: {{ \"apps/v1\" in capabilities.api_versions }}\n  custom: {{ \"example.com/v1\" in capabilities.api_versions }}\n  template: {{ template.name }} {{ template.base_path }}\n",
     )]);
-    let out = success(&mut chart.render(&["--name", "shop", "-n", "prod", "--api-versions", "example.com/v1"]));
-    assert!(out.contains("release: shop/prod/1/true/false/kinja"), "{out}");
+    let out = success(&mut chart.render(&[
+        "--name",
+        "shop",
+        "-n",
+        "prod",
+        "--api-versions",
+        "example.com/v1",
+    ]));
+    assert!(
+        out.contains("release: shop/prod/1/true/false/kinja"),
+        "{out}"
+    );
     assert!(out.contains("chart: demo-0.1.0-2.0"), "{out}");
     assert!(out.contains("kube: v1.35.0 1.35"), "{out}");
-    assert!(out.contains("apps: true") && out.contains("custom: true"), "{out}");
-    assert!(out.contains("template: demo/templates/ctx.yaml demo/templates"), "{out}");
+    assert!(
+        out.contains("apps: true") && out.contains("custom: true"),
+        "{out}"
+    );
+    assert!(
+        out.contains("template: demo/templates/ctx.yaml demo/templates"),
+        "{out}"
+    );
     let older = success(&mut chart.render(&["--kube-version", "1.29.3-gke.100"]));
     assert!(older.contains("kube: v1.29.3 1.29"), "{older}");
 }
@@ -129,15 +188,27 @@ fn files_object() {
         ),
     ]);
     let out = success(&mut chart.render(&[]));
-    assert!(out.contains("first: a=1") && out.contains("count: 2"), "{out}");
-    assert!(out.contains("app.ini: |\n    a=1\n    b=2\n  db.ini: |\n    host=db\n"), "{out}");
-    assert!(out.contains("db.ini: aG9zdD1kYgo=") && out.contains("raw: aG9zdD1kYgo="), "{out}");
+    assert!(
+        out.contains("first: a=1") && out.contains("count: 2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("app.ini: |\n    a=1\n    b=2\n  db.ini: |\n    host=db\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("db.ini: aG9zdD1kYgo=") && out.contains("raw: aG9zdD1kYgo="),
+        "{out}"
+    );
 }
 
 #[test]
 fn helm_functions() {
     let chart = TestChart::new(&[
-        ("values.yaml", "greeting: \"hello {{ release.name }}\"\nresources:\n  limits:\n    cpu: 500m\n"),
+        (
+            "values.yaml",
+            "greeting: \"hello {{ release.name }}\"\nresources:\n  limits:\n    cpu: 500m\n",
+        ),
         (
             "templates/fn.yaml",
             "kind: ConfigMap\ndata:\n  tpl: {{ tpl(values.greeting) }}\n  tplf: {{ values.greeting | tpl }}\n  lookup: {{ lookup(\"v1\", \"Secret\", \"ns\", \"x\") | length }}\n  new: {{ semver_compare(\">=1.25.0-0\", capabilities.kube_version.version) }}\n  sha: {{ \"abc\" | sha256 | trunc(8) }}\n  name: {{ (\"a-very-long-name-\" ~ release.name) | trunc(17) | trim_suffix(\"-\") }}\n  re: {{ \"nginx:1.19\" | regex_replace(\"[^a-z0-9]+\", \"-\") }}\n  q: {{ \"x\" | squote }}\n  yaml: {{ values.resources | to_yaml | from_yaml | tojson }}\n  json: {{ '{\"a\": [1]}' | from_json | tojson }}\n  trimmed: {{ \"/path\" | trim_prefix(\"/\") }}\n  decoded: {{ \"aGk=\" | b64decode }}\n  res:\n    {{- values.resources | toyaml | nindent(4) }}\n",
@@ -167,15 +238,31 @@ fn helm_functions() {
 fn booleans_and_nulls_print_like_helm() {
     let chart = TestChart::new(&[
         ("values.yaml", "on: true\nnothing: null\n"),
-        ("templates/b.yaml", "kind: ConfigMap\ndata:\n  a: {{ values.on }}\n  b: {{ values.on | string }}\n  c: {{ values.on | quote }}\n  d: x{{ values.nothing }}x\n"),
+        (
+            "templates/b.yaml",
+            "kind: ConfigMap\ndata:\n  a: {{ values.on }}\n  b: {{ values.on | string }}\n  c: {{ values.on | quote }}\n  d: x{{ values.nothing }}x\n",
+        ),
     ]);
     let out = success(&mut chart.render(&[]));
-    assert!(out.contains("a: true\n  b: true\n  c: \"true\"\n  d: xx"), "{out}");
+    assert!(
+        out.contains("a: true\n  b: true\n  c: \"true\"\n  d: xx"),
+        "{out}"
+    );
 }
 
 #[test]
 fn same_inputs_same_bytes() {
-    let first = success(&mut common::kinja().args(["render", "charts/seedapp", "-f", "charts/seedapp/ci/prod.yaml"]));
-    let second = success(&mut common::kinja().args(["render", "charts/seedapp", "-f", "charts/seedapp/ci/prod.yaml"]));
+    let first = success(common::kinja().args([
+        "render",
+        "charts/seedapp",
+        "-f",
+        "charts/seedapp/ci/prod.yaml",
+    ]));
+    let second = success(common::kinja().args([
+        "render",
+        "charts/seedapp",
+        "-f",
+        "charts/seedapp/ci/prod.yaml",
+    ]));
     assert_eq!(first, second);
 }

@@ -9,7 +9,8 @@ fn render(args: &[&str]) -> String {
     let cli = kinja::cli::Cli::try_parse_from(args).expect("valid arguments");
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
-    kinja::cli::run(cli, &mut stdout, &mut stderr).unwrap_or_else(|e| panic!("{args:?} failed: {e}"));
+    kinja::cli::run(cli, &mut stdout, &mut stderr)
+        .unwrap_or_else(|e| panic!("{args:?} failed: {e}"));
     String::from_utf8(stdout).expect("UTF-8 output")
 }
 
@@ -42,7 +43,14 @@ fn snapshot_chart(chart: &str) {
             let file = format!("{chart_dir}/ci/{overlay}");
             insta::assert_snapshot!(
                 format!("{chart}-{}", overlay.trim_end_matches(".yaml")),
-                render(&["kinja", "render", &chart_dir, "-f", &file, "--include-notes"])
+                render(&[
+                    "kinja",
+                    "render",
+                    &chart_dir,
+                    "-f",
+                    &file,
+                    "--include-notes"
+                ])
             );
         }
     });

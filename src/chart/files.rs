@@ -16,7 +16,9 @@ pub enum FilesError {
     OutsideChart(String),
     #[error("invalid glob pattern {pattern:?}: {reason}")]
     BadPattern { pattern: String, reason: String },
-    #[error("the file {0:?} is not UTF-8 text; use files.get_base64 or as_secrets for binary files")]
+    #[error(
+        "the file {0:?} is not UTF-8 text; use files.get_base64 or as_secrets for binary files"
+    )]
     NotText(String),
 }
 
@@ -43,7 +45,9 @@ impl ChartFiles {
     pub fn get(&self, path: &str) -> Result<String, FilesError> {
         match self.get_bytes(path)? {
             None => Ok(String::new()),
-            Some(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| FilesError::NotText(path.to_string())),
+            Some(bytes) => {
+                String::from_utf8(bytes.to_vec()).map_err(|_| FilesError::NotText(path.to_string()))
+            }
         }
     }
 
@@ -80,7 +84,8 @@ impl ChartFiles {
     pub fn as_config(&self, pattern: &str) -> Result<String, FilesError> {
         let mut entries = BTreeMap::new();
         for (path, bytes) in self.glob(pattern)? {
-            let text = String::from_utf8(bytes.to_vec()).map_err(|_| FilesError::NotText(path.to_string()))?;
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| FilesError::NotText(path.to_string()))?;
             entries.insert(base_name(path), text);
         }
         Ok(mapping_yaml(entries))
@@ -91,7 +96,12 @@ impl ChartFiles {
         let entries = self
             .glob(pattern)?
             .into_iter()
-            .map(|(path, bytes)| (base_name(path), base64::engine::general_purpose::STANDARD.encode(bytes)))
+            .map(|(path, bytes)| {
+                (
+                    base_name(path),
+                    base64::engine::general_purpose::STANDARD.encode(bytes),
+                )
+            })
             .collect();
         Ok(mapping_yaml(entries))
     }
@@ -156,7 +166,11 @@ mod tests {
     #[test]
     fn paths_that_leave_the_chart_are_refused() {
         for bad in ["../secret", "config/../../x", "/etc/passwd"] {
-            assert_eq!(files().get(bad), Err(FilesError::OutsideChart(bad.into())), "{bad}");
+            assert_eq!(
+                files().get(bad),
+                Err(FilesError::OutsideChart(bad.into())),
+                "{bad}"
+            );
         }
     }
 
@@ -168,16 +182,29 @@ mod tests {
     #[test]
     fn star_stays_in_a_folder_and_double_star_crosses() {
         let f = files();
-        let one: Vec<_> = f.glob("config/*").unwrap().into_iter().map(|(p, _)| p).collect();
+        let one: Vec<_> = f
+            .glob("config/*")
+            .unwrap()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
         assert_eq!(one, ["config/app.ini", "config/z.txt"]);
-        let all: Vec<_> = f.glob("config/**").unwrap().into_iter().map(|(p, _)| p).collect();
+        let all: Vec<_> = f
+            .glob("config/**")
+            .unwrap()
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
         assert_eq!(all.len(), 3);
     }
 
     #[test]
     fn as_config_and_as_secrets_key_by_base_name() {
         let f = files();
-        assert_eq!(f.as_config("config/*").unwrap(), "app.ini: |\n  a=1\n  b=2\nz.txt: zed");
+        assert_eq!(
+            f.as_config("config/*").unwrap(),
+            "app.ini: |\n  a=1\n  b=2\nz.txt: zed"
+        );
         assert_eq!(f.as_secrets("config/z.txt").unwrap(), "z.txt: emVk");
     }
 }

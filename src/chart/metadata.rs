@@ -66,19 +66,25 @@ impl Metadata {
             .filter(|n| !n.is_empty())
             .ok_or("name is required (the chart's name, e.g. `name: my-app`)")?;
         if name == "." || name == ".." || name.contains('/') || name.contains('\\') {
-            return Err(format!("name {name:?} is invalid: it must be a plain name, not a path"));
+            return Err(format!(
+                "name {name:?} is invalid: it must be a plain name, not a path"
+            ));
         }
         let version = string_field(&fields, "version")?
             .filter(|v| !v.is_empty())
             .ok_or("version is required (a SemVer version, e.g. `version: 0.1.0`)")?;
         if Version::parse_lenient(&version).is_none() {
-            return Err(format!("version {version:?} is not a valid SemVer version (e.g. 1.2.3)"));
+            return Err(format!(
+                "version {version:?} is not a valid SemVer version (e.g. 1.2.3)"
+            ));
         }
         let chart_type = match string_field(&fields, "type")?.as_deref() {
             None | Some("") | Some("application") => ChartType::Application,
             Some("library") => ChartType::Library,
             Some(other) => {
-                return Err(format!("type {other:?} is invalid: it must be application or library"));
+                return Err(format!(
+                    "type {other:?} is invalid: it must be application or library"
+                ));
             }
         };
         Ok(Metadata {
@@ -115,14 +121,17 @@ mod tests {
 
     #[test]
     fn a_minimal_chart_is_accepted() {
-        let m = Metadata::from_value(json!({"apiVersion": "v2", "name": "app", "version": "0.1.0"})).unwrap();
+        let m =
+            Metadata::from_value(json!({"apiVersion": "v2", "name": "app", "version": "0.1.0"}))
+                .unwrap();
         assert_eq!((m.name.as_str(), m.version.as_str()), ("app", "0.1.0"));
         assert_eq!(m.chart_type, ChartType::Application);
     }
 
     #[test]
     fn name_and_version_are_required() {
-        let err = Metadata::from_value(json!({"apiVersion": "v2", "version": "1.0.0"})).unwrap_err();
+        let err =
+            Metadata::from_value(json!({"apiVersion": "v2", "version": "1.0.0"})).unwrap_err();
         assert!(err.contains("name is required"), "{err}");
         let err = Metadata::from_value(json!({"apiVersion": "v2", "name": "a"})).unwrap_err();
         assert!(err.contains("version is required"), "{err}");
@@ -142,8 +151,14 @@ mod tests {
 
     #[test]
     fn bad_api_version_type_and_name_are_refused() {
-        assert!(Metadata::from_value(json!({"apiVersion": "v3", "name": "a", "version": "1.0.0"})).is_err());
-        assert!(Metadata::from_value(json!({"type": "plugin", "name": "a", "version": "1.0.0"})).is_err());
+        assert!(
+            Metadata::from_value(json!({"apiVersion": "v3", "name": "a", "version": "1.0.0"}))
+                .is_err()
+        );
+        assert!(
+            Metadata::from_value(json!({"type": "plugin", "name": "a", "version": "1.0.0"}))
+                .is_err()
+        );
         assert!(Metadata::from_value(json!({"name": "../a", "version": "1.0.0"})).is_err());
     }
 }

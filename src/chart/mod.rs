@@ -41,7 +41,6 @@ impl TemplateFile {
     pub fn is_partial(&self) -> bool {
         base_name(&self.name).starts_with('_')
     }
-
 }
 
 /// Any `NOTES.txt` (even `MYNOTES.txt`) is kept out of the manifests, as in
@@ -62,7 +61,9 @@ pub enum ChartError {
         "chart {path}: not a folder (packaged .tgz charts are not supported yet; unpack it with `tar xzf`)"
     )]
     NotAFolder { path: String },
-    #[error("chart {path}: Chart.yaml is missing; a chart folder needs Chart.yaml, values.yaml and templates/")]
+    #[error(
+        "chart {path}: Chart.yaml is missing; a chart folder needs Chart.yaml, values.yaml and templates/"
+    )]
     NoChartYaml { path: String },
     #[error("{path}: {reason}")]
     Unreadable { path: String, reason: String },
@@ -163,13 +164,22 @@ impl Chart {
 fn is_chart_file(relative: &str) -> bool {
     !matches!(
         relative,
-        "Chart.yaml" | "Chart.lock" | "values.yaml" | "values.schema.json" | "requirements.yaml" | "requirements.lock"
+        "Chart.yaml"
+            | "Chart.lock"
+            | "values.yaml"
+            | "values.schema.json"
+            | "requirements.yaml"
+            | "requirements.lock"
     ) && !relative.starts_with("charts/")
 }
 
 /// Walks the chart folder in sorted order, skipping hidden files and folders
 /// under `templates/` (Helm's default ignore rule) and following no symlinked folders.
-fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<(), ChartError> {
+fn collect_files(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, PathBuf)>,
+) -> Result<(), ChartError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| unreadable(dir, &e))?
         .filter_map(Result::ok)
@@ -181,7 +191,9 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> 
         if name.starts_with('.') && relative.starts_with("templates/") {
             continue;
         }
-        let file_type = entry.file_type().map_err(|e| unreadable(&entry.path(), &e))?;
+        let file_type = entry
+            .file_type()
+            .map_err(|e| unreadable(&entry.path(), &e))?;
         if file_type.is_dir() {
             collect_files(&entry.path(), &format!("{relative}/"), out)?;
         } else if file_type.is_file() || entry.path().is_file() {

@@ -70,7 +70,10 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     let documents = output::select(&rendered.manifest, &chart.metadata.name, &args.show_only)?;
     if let Some(dir) = &args.output_dir {
         let written = output::write_dir(&documents, dir)?;
-        let listing: String = written.iter().map(|p| format!("wrote {}\n", p.display())).collect();
+        let listing: String = written
+            .iter()
+            .map(|p| format!("wrote {}\n", p.display()))
+            .collect();
         return write_out(stdout, &listing);
     }
     let notes_source = format!("{}/templates/NOTES.txt", chart.metadata.name);

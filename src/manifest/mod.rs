@@ -6,6 +6,7 @@
 //! (Helm's `(?:^|\s*\n)---\s*`); documents that hold only whitespace or
 //! comments are dropped (Helm keeps them as kind `""`; they carry nothing).
 
+mod fast_head;
 mod order;
 
 pub use order::{INSTALL_ORDER, install_rank};
@@ -73,10 +74,19 @@ impl Manifest {
         let mut documents = Vec::new();
         for template in &rendered.templates {
             let source = format!("{chart_name}/templates/{}", template.name);
+            // Lines are counted incrementally: counting from the start for
+            // every document is quadratic in a template with thousands of them.
+            let (mut line, mut counted_to) = (1, 0);
             for (offset, text) in split_documents(&template.text) {
-                let line = template.text[..offset].matches('\n').count() + 1;
+                line += count_newlines(&template.text.as_bytes()[counted_to..offset]);
+                counted_to = offset;
                 let head = parse_head(text).map_err(|(message, doc_line)| {
-                    yaml_error(&template.text, file_of(&template.name), line + doc_line.saturating_sub(1), message)
+                    yaml_error(
+                        &template.text,
+                        file_of(&template.name),
+                        line + doc_line.saturating_sub(1),
+                        message,
+                    )
                 })?;
                 documents.push(Document {
                     source: source.clone(),
@@ -109,7 +119,11 @@ impl Manifest {
 
     /// The text `helm template` prints: `---`, `# Source:`, the document.
     pub fn to_text(&self) -> String {
-        let mut out = String::with_capacity(self.documents().map(|d| d.text.len() + d.source.len() + 16).sum());
+        let mut out = String::with_capacity(
+            self.documents()
+                .map(|d| d.text.len() + d.source.len() + 16)
+                .sum(),
+        );
         for document in self.documents() {
             document.write_to(&mut out);
         }
@@ -126,6 +140,10 @@ impl Document {
         out.push_str(&self.text);
         out.push('\n');
     }
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The documents of one template's output with their byte offsets; empty and
@@ -173,14 +191,25 @@ struct RawMetadata {
     annotations: Option<HashMap<String, serde_yaml::Value>>,
 }
 
-/// Parses a whole document (so any YAML error is found) and keeps its head.
+/// Checks a whole document (so any YAML error is found) and keeps its head:
+/// the fast reader for plain manifests, the full parser for everything else.
 /// The error carries a message and the line within the document.
 fn parse_head(text: &str) -> Result<Head, (String, usize)> {
+    match fast_head::read_head(text) {
+        Some(head) => Ok(head),
+        None => parse_head_fully(text),
+    }
+}
+
+fn parse_head_fully(text: &str) -> Result<Head, (String, usize)> {
     let raw: RawHead = crate::yaml::parse_typed(text).map_err(|e| {
         let message = if e.message.contains("expected struct RawHead") {
-            "a document must be a mapping (a Kubernetes object with apiVersion and kind)".to_string()
+            "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
+                .to_string()
         } else {
-            e.message.replace("RawHead", "object").replace("RawMetadata", "metadata")
+            e.message
+                .replace("RawHead", "object")
+                .replace("RawMetadata", "metadata")
         };
         (message, e.line.unwrap_or(1))
     })?;
@@ -217,7 +246,9 @@ fn yaml_error(output: &str, file: String, line: usize, message: String) -> Rende
     RenderError {
         file,
         line: None,
-        message: format!("the rendered output is not valid YAML at line {line} of the output: {message}"),
+        message: format!(
+            "the rendered output is not valid YAML at line {line} of the output: {message}"
+        ),
         snippet: Some(snippet),
     }
 }
@@ -261,7 +292,10 @@ mod tests {
     fn orders_by_kind_then_template_path() {
         let m = manifest(&[
             ("a.yaml", "kind: Deployment\nmetadata: {name: a}\n"),
-            ("b.yaml", "kind: Service\nmetadata: {name: b}\n---\nkind: Deployment\nmetadata: {name: b}"),
+            (
+                "b.yaml",
+                "kind: Service\nmetadata: {name: b}\n---\nkind: Deployment\nmetadata: {name: b}",
+            ),
             ("c.yaml", "kind: Namespace\nmetadata: {name: c}\n"),
         ])
         .unwrap();
@@ -270,13 +304,19 @@ mod tests {
             .iter()
             .map(|d| format!("{}/{}", d.head.kind, d.head.name))
             .collect();
-        assert_eq!(order, ["Namespace/c", "Service/b", "Deployment/a", "Deployment/b"]);
+        assert_eq!(
+            order,
+            ["Namespace/c", "Service/b", "Deployment/a", "Deployment/b"]
+        );
     }
 
     #[test]
     fn prints_in_helms_format() {
         let m = manifest(&[("cm.yaml", "  \napiVersion: v1\nkind: ConfigMap\n\n\n")]).unwrap();
-        assert_eq!(m.to_text(), "---\n# Source: app/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n");
+        assert_eq!(
+            m.to_text(),
+            "---\n# Source: app/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n"
+        );
     }
 
     #[test]
@@ -295,10 +335,90 @@ mod tests {
 
     #[test]
     fn invalid_yaml_names_the_template_and_output_line() {
-        let err = manifest(&[("bad.yaml", "kind: A\n---\nkind: B\nspec:\n  ports: [unclosed\n")]).unwrap_err();
+        let err = manifest(&[(
+            "bad.yaml",
+            "kind: A\n---\nkind: B\nspec:\n  ports: [unclosed\n",
+        )])
+        .unwrap_err();
         assert_eq!(err.file, "templates/bad.yaml");
-        assert!(err.message.contains("line 6 of the output"), "{}", err.message);
+        assert!(
+            err.message.contains("line 6 of the output"),
+            "{}",
+            err.message
+        );
         assert!(err.snippet.unwrap().contains("    5 |   ports: [unclosed"));
+    }
+
+    /// The fast reader must never accept what the full parser refuses, nor
+    /// read a different head. Checked on every snapshot document and on
+    /// thousands of mutations of them (a small deterministic fuzzer).
+    #[test]
+    fn fast_reader_agrees_with_the_full_parser() {
+        let mut corpus: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir("snapshots").unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let body = text.splitn(3, "\n---\n").nth(2).unwrap_or("");
+            let documents = split_documents(body)
+                .into_iter()
+                .map(|(_, d)| d.to_string());
+            corpus.extend(
+                documents.filter(|d| !d.starts_with("# Source: seedapp/templates/NOTES.txt")),
+            );
+        }
+        assert!(corpus.len() > 40, "the snapshots hold the corpus");
+        let fast_count = corpus
+            .iter()
+            .filter(|d| fast_head::read_head(d).is_some())
+            .count();
+        assert_eq!(
+            fast_count,
+            corpus.len(),
+            "every example document takes the fast path"
+        );
+
+        let mut seed: u64 = 0x9e3779b97f4a7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        const PIECES: &[&str] = &[
+            ":", " ", "-", "#", "\"", "'", "\t", "\n", "  ", "- ", ": ", "{", "[", "|", "&", "*",
+            "!", "\\", "\n  ", "kind", "---", "null", "1",
+        ];
+        let mut checked = 0;
+        for round in 0..20_000 {
+            let mut doc = corpus[round % corpus.len()].clone().into_bytes();
+            for _ in 0..(1 + next() % 3) {
+                let at = (next() as usize) % (doc.len() + 1);
+                match next() % 3 {
+                    0 if at < doc.len() => {
+                        doc.remove(at);
+                    }
+                    _ => {
+                        let piece = PIECES[(next() as usize) % PIECES.len()].as_bytes();
+                        doc.splice(at..at, piece.iter().copied());
+                    }
+                }
+            }
+            let Ok(doc) = String::from_utf8(doc) else {
+                continue;
+            };
+            if let Some(fast) = fast_head::read_head(&doc) {
+                checked += 1;
+                match parse_head_fully(&doc) {
+                    Ok(full) => assert_eq!(fast, full, "heads differ for:\n{doc}"),
+                    Err((message, _)) => panic!(
+                        "fast reader accepted a document the parser refuses ({message}):\n{doc}"
+                    ),
+                }
+            }
+        }
+        assert!(
+            checked > 5_000,
+            "the mutations exercise the fast path ({checked})"
+        );
     }
 
     #[test]

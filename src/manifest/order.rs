@@ -58,8 +58,27 @@ mod tests {
 
     #[test]
     fn namespaces_precede_services_precede_deployments_precede_ingresses() {
-        let mut kinds = vec!["Ingress", "Deployment", "Zebra", "Service", "", "Namespace", "Alpha"];
+        let mut kinds = vec![
+            "Ingress",
+            "Deployment",
+            "Zebra",
+            "Service",
+            "",
+            "Namespace",
+            "Alpha",
+        ];
         kinds.sort_by_key(|k| install_rank(k));
-        assert_eq!(kinds, ["Namespace", "Service", "Deployment", "Ingress", "", "Alpha", "Zebra"]);
+        assert_eq!(
+            kinds,
+            [
+                "Namespace",
+                "Service",
+                "Deployment",
+                "Ingress",
+                "",
+                "Alpha",
+                "Zebra"
+            ]
+        );
     }
 }

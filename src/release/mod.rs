@@ -17,7 +17,9 @@ pub fn validate_release_name(name: &str) -> Result<(), String> {
     let valid_label = |label: &str| {
         let bytes = label.as_bytes();
         !bytes.is_empty()
-            && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
             && bytes[0] != b'-'
             && bytes[bytes.len() - 1] != b'-'
     };
@@ -38,7 +40,15 @@ mod tests {
         for ok in ["release-name", "a", "web.prod", "a1-b2"] {
             assert!(validate_release_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Upper", "-lead", "trail-", "a..b", "under_score", &"a".repeat(54)] {
+        for bad in [
+            "",
+            "Upper",
+            "-lead",
+            "trail-",
+            "a..b",
+            "under_score",
+            &"a".repeat(54),
+        ] {
             assert!(validate_release_name(bad).is_err(), "{bad}");
         }
     }

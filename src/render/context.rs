@@ -58,23 +58,62 @@ pub const DEFAULT_KUBE_VERSION: &str = "v1.35.0";
 
 /// The API group/versions `helm template` assumes (Helm 4.1, client-go 1.35).
 pub const DEFAULT_API_VERSIONS: &[&str] = &[
-    "v1", "admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1alpha1",
-    "admissionregistration.k8s.io/v1beta1", "internal.apiserver.k8s.io/v1alpha1", "apps/v1",
-    "apps/v1beta1", "apps/v1beta2", "authentication.k8s.io/v1", "authentication.k8s.io/v1alpha1",
-    "authentication.k8s.io/v1beta1", "authorization.k8s.io/v1", "authorization.k8s.io/v1beta1",
-    "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta1", "autoscaling/v2beta2", "batch/v1",
-    "batch/v1beta1", "certificates.k8s.io/v1", "certificates.k8s.io/v1beta1",
-    "certificates.k8s.io/v1alpha1", "coordination.k8s.io/v1alpha2", "coordination.k8s.io/v1beta1",
-    "coordination.k8s.io/v1", "discovery.k8s.io/v1", "discovery.k8s.io/v1beta1", "events.k8s.io/v1",
-    "events.k8s.io/v1beta1", "extensions/v1beta1", "flowcontrol.apiserver.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1beta1", "flowcontrol.apiserver.k8s.io/v1beta2",
-    "flowcontrol.apiserver.k8s.io/v1beta3", "networking.k8s.io/v1", "networking.k8s.io/v1beta1",
-    "node.k8s.io/v1", "node.k8s.io/v1alpha1", "node.k8s.io/v1beta1", "policy/v1", "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1",
-    "rbac.authorization.k8s.io/v1alpha1", "resource.k8s.io/v1", "resource.k8s.io/v1beta2",
-    "resource.k8s.io/v1beta1", "resource.k8s.io/v1alpha3", "scheduling.k8s.io/v1alpha1",
-    "scheduling.k8s.io/v1beta1", "scheduling.k8s.io/v1", "storage.k8s.io/v1beta1", "storage.k8s.io/v1",
-    "storage.k8s.io/v1alpha1", "storagemigration.k8s.io/v1beta1", "apiextensions.k8s.io/v1beta1",
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
     "apiextensions.k8s.io/v1",
 ];
 
@@ -86,7 +125,11 @@ impl KubeVersion {
         })?;
         let trimmed = text.trim();
         Ok(KubeVersion {
-            version: if trimmed.starts_with('v') { trimmed.to_string() } else { format!("v{trimmed}") },
+            version: if trimmed.starts_with('v') {
+                trimmed.to_string()
+            } else {
+                format!("v{trimmed}")
+            },
             major: version.major,
             minor: version.minor,
             patch: version.patch,
@@ -114,7 +157,10 @@ impl Object for KubeVersion {
             "version" => Some(Value::from(self.version.clone())),
             "major" => Some(Value::from(self.major.to_string())),
             "minor" => Some(Value::from(self.minor.to_string())),
-            "git_version" => Some(Value::from(format!("v{}.{}.{}", self.major, self.minor, self.patch))),
+            "git_version" => Some(Value::from(format!(
+                "v{}.{}.{}",
+                self.major, self.minor, self.patch
+            ))),
             _ => None,
         }
     }
@@ -134,7 +180,12 @@ impl Object for KubeVersion {
 pub struct FilesObject(pub Arc<ChartFiles>);
 
 impl Object for FilesObject {
-    fn call_method(self: &Arc<Self>, _state: &mut minijinja::State, method: &str, args: &[Value]) -> Result<Value, Error> {
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut minijinja::State,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
         let files = &self.0;
         let (path,): (&str,) = minijinja::value::from_args(args)?;
         let result = match method {
@@ -156,7 +207,9 @@ impl Object for FilesObject {
             _ => {
                 return Err(Error::new(
                     ErrorKind::UnknownMethod,
-                    format!("files has no method {method}; use get, glob, lines, as_config or as_secrets"),
+                    format!(
+                        "files has no method {method}; use get, glob, lines, as_config or as_secrets"
+                    ),
                 ));
             }
         };
@@ -177,7 +230,12 @@ pub struct TemplateContext {
 }
 
 impl TemplateContext {
-    pub fn new(chart: &Chart, values: &Values, release: &Release, capabilities: &Capabilities) -> Self {
+    pub fn new(
+        chart: &Chart,
+        values: &Values,
+        release: &Release,
+        capabilities: &Capabilities,
+    ) -> Self {
         TemplateContext {
             values: Value::from(Serde(values)),
             release: Value::from(Serde(release)),
@@ -208,4 +266,11 @@ impl TemplateContext {
 }
 
 /// The names of the context objects, in the order `tpl` rebuilds them.
-pub const CONTEXT_NAMES: &[&str] = &["values", "release", "chart", "capabilities", "files", "template"];
+pub const CONTEXT_NAMES: &[&str] = &[
+    "values",
+    "release",
+    "chart",
+    "capabilities",
+    "files",
+    "template",
+];

@@ -37,24 +37,35 @@ impl RenderError {
     /// Converts a minijinja error; `file_of` maps a template name to its path.
     /// An error raised inside an imported or included template is reported
     /// where it happened, with the place that led there.
-    pub fn from_minijinja(outer: &minijinja::Error, file_of: &dyn Fn(&str) -> String) -> RenderError {
+    pub fn from_minijinja(
+        outer: &minijinja::Error,
+        file_of: &dyn Fn(&str) -> String,
+    ) -> RenderError {
         let err = innermost(outer);
         let place = |e: &minijinja::Error| {
             let name = e.name().unwrap_or("<template>");
-            if name.starts_with("tpl in ") { name.to_string() } else { file_of(name) }
+            if name.starts_with("tpl in ") {
+                name.to_string()
+            } else {
+                file_of(name)
+            }
         };
         let mut message = match err.kind() {
             ErrorKind::UndefinedError => {
                 let what = expression_text(err)
                     .map(|e| format!("`{e}` is undefined"))
                     .unwrap_or_else(|| "a value is undefined".to_string());
-                format!("{what}; set it in values, or make it optional with `| default(...)` or `is defined`")
+                format!(
+                    "{what}; set it in values, or make it optional with `| default(...)` or `is defined`"
+                )
             }
             ErrorKind::OutOfFuel => format!(
                 "the template ran more than {FUEL_PER_TEMPLATE} steps and was stopped; is there a runaway loop?"
             ),
             ErrorKind::SyntaxError => format!("syntax error: {}", err.detail().unwrap_or_default()),
-            kind => err.detail().map_or_else(|| kind.to_string(), str::to_string),
+            kind => err
+                .detail()
+                .map_or_else(|| kind.to_string(), str::to_string),
         };
         if !std::ptr::eq(err, outer) {
             if let Some(line) = outer.line() {
@@ -87,7 +98,10 @@ fn innermost(err: &minijinja::Error) -> &minijinja::Error {
 fn expression_text(err: &minijinja::Error) -> Option<String> {
     let source = err.template_source()?;
     let range = err.range()?;
-    source.get(range).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    source
+        .get(range)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// The failing line with carets under the failing span.
@@ -98,11 +112,7 @@ fn snippet(err: &minijinja::Error) -> Option<String> {
     let gutter = format!("{line_no:>4} | ");
     let mut out = format!("{gutter}{line}");
     if let Some(range) = err.range() {
-        let line_start: usize = source
-            .lines()
-            .take(line_no - 1)
-            .map(|l| l.len() + 1)
-            .sum();
+        let line_start: usize = source.lines().take(line_no - 1).map(|l| l.len() + 1).sum();
         if range.start >= line_start && range.start <= line_start + line.len() {
             let column = line[..range.start - line_start].chars().count();
             let width = source
@@ -110,7 +120,12 @@ fn snippet(err: &minijinja::Error) -> Option<String> {
                 .map(|s| s.lines().next().unwrap_or("").chars().count())
                 .unwrap_or(1)
                 .max(1);
-            out.push_str(&format!("\n{}{}{}", " ".repeat(gutter.len()), " ".repeat(column), "^".repeat(width)));
+            out.push_str(&format!(
+                "\n{}{}{}",
+                " ".repeat(gutter.len()),
+                " ".repeat(column),
+                "^".repeat(width)
+            ));
         }
     }
     Some(out)

@@ -50,7 +50,10 @@ pub fn to_yaml(value: &Value) -> Result<String, Error> {
 /// `{{ files.get("config.yaml") | from_yaml }}`: parses YAML text into a value.
 pub fn from_yaml(text: &str) -> Result<Value, Error> {
     let parsed = crate::yaml::parse_value(text).map_err(|e| {
-        let at = e.line.map(|l| format!(" (line {l} of the text)")).unwrap_or_default();
+        let at = e
+            .line
+            .map(|l| format!(" (line {l} of the text)"))
+            .unwrap_or_default();
         invalid(format!("from_yaml: {}{at}", e.message))
     })?;
     Ok(Value::from(Serde(&parsed)))
@@ -130,7 +133,9 @@ pub fn go_quote(s: &str) -> String {
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
             '\u{0b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c.is_control() || c == '\u{feff}' => {
                 if (c as u32) <= 0xffff {
                     out.push_str(&format!("\\u{:04x}", c as u32))
@@ -232,8 +237,11 @@ pub fn lookup(_api_version: &str, _kind: &str, _namespace: &str, _name: &str) ->
 pub fn semver_compare(constraint: &str, version: &str) -> Result<bool, Error> {
     let constraint = crate::version::Constraint::parse(constraint)
         .map_err(|e| invalid(format!("semver_compare: {e}")))?;
-    let version = crate::version::Version::parse_lenient(version)
-        .ok_or_else(|| invalid(format!("semver_compare: {version:?} is not a SemVer version")))?;
+    let version = crate::version::Version::parse_lenient(version).ok_or_else(|| {
+        invalid(format!(
+            "semver_compare: {version:?} is not a SemVer version"
+        ))
+    })?;
     Ok(constraint.matches(&version))
 }
 
@@ -263,7 +271,9 @@ pub fn tpl(state: &State, text: &str, _kwargs: Kwargs) -> Result<String, Error> 
         .env()
         .render_named_str(&format!("tpl in {}", state.name()), text, context);
     TPL_DEPTH.with(|d| d.set(depth));
-    result.map_err(|e| invalid(format!("tpl: {}", e.detail().unwrap_or("render failed"))).with_source(e))
+    result.map_err(|e| {
+        invalid(format!("tpl: {}", e.detail().unwrap_or("render failed"))).with_source(e)
+    })
 }
 
 /// Prints values as Helm does: `none` as nothing (Helm's nil), booleans as
@@ -276,9 +286,8 @@ pub fn format_value(
 ) -> Result<(), Error> {
     match value.kind() {
         ValueKind::None => Ok(()),
-        ValueKind::Bool => {
-            std::fmt::Write::write_fmt(out, format_args!("{}", value.is_true())).map_err(|_| invalid("writing the output failed"))
-        }
+        ValueKind::Bool => std::fmt::Write::write_fmt(out, format_args!("{}", value.is_true()))
+            .map_err(|_| invalid("writing the output failed")),
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
@@ -295,7 +304,10 @@ mod tests {
 
     #[test]
     fn quote_uses_go_escapes_and_prints_nothing_for_none() {
-        assert_eq!(quote(&Value::from("a \"b\"\n\\")).unwrap(), r#""a \"b\"\n\\""#);
+        assert_eq!(
+            quote(&Value::from("a \"b\"\n\\")).unwrap(),
+            r#""a \"b\"\n\\""#
+        );
         assert_eq!(quote(&Value::from(8080)).unwrap(), "\"8080\"");
         assert_eq!(quote(&Value::from(true)).unwrap(), "\"true\"");
         assert_eq!(quote(&Value::from(())).unwrap(), "");
@@ -339,7 +351,10 @@ mod tests {
 
     #[test]
     fn regex_replace_expands_groups() {
-        assert_eq!(regex_replace("a1b22", "([0-9]+)", "<$1>").unwrap(), "a<1>b<22>");
+        assert_eq!(
+            regex_replace("a1b22", "([0-9]+)", "<$1>").unwrap(),
+            "a<1>b<22>"
+        );
         assert!(regex_replace("x", "(", "").is_err());
     }
 
@@ -370,7 +385,10 @@ mod tests {
 
     #[test]
     fn from_yaml_and_from_json_parse_or_fail() {
-        assert_eq!(from_yaml("a: 1").unwrap().get_attr("a").unwrap(), Value::from(1));
+        assert_eq!(
+            from_yaml("a: 1").unwrap().get_attr("a").unwrap(),
+            Value::from(1)
+        );
         assert!(from_yaml("a: [").is_err());
         assert_eq!(from_json("[1,2]").unwrap().len(), Some(2));
         assert!(from_json("{").is_err());

@@ -101,7 +101,11 @@ impl<'c> Renderer<'c> {
     }
 
     /// Renders templates on all cores, the largest first so the longest one starts early.
-    fn render_all(&self, jobs: &[&str], context: &TemplateContext) -> Vec<Result<String, RenderError>> {
+    fn render_all(
+        &self,
+        jobs: &[&str],
+        context: &TemplateContext,
+    ) -> Vec<Result<String, RenderError>> {
         let mut order: Vec<usize> = (0..jobs.len()).collect();
         let size = |i: usize| {
             self.chart
@@ -117,8 +121,9 @@ impl<'c> Renderer<'c> {
             .min(jobs.len())
             .max(1);
         let next = AtomicUsize::new(0);
-        let results: Vec<std::sync::Mutex<Option<Result<String, RenderError>>>> =
-            (0..jobs.len()).map(|_| std::sync::Mutex::new(None)).collect();
+        let results: Vec<std::sync::Mutex<Option<Result<String, RenderError>>>> = (0..jobs.len())
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
         let work = || {
             loop {
                 let slot = next.fetch_add(1, Ordering::Relaxed);
@@ -148,8 +153,12 @@ impl<'c> Renderer<'c> {
     }
 
     fn render_one(&self, name: &str, context: &TemplateContext) -> Result<String, RenderError> {
-        let to_error = |e: minijinja::Error| RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n));
+        let to_error = |e: minijinja::Error| {
+            RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n))
+        };
         let template = self.env.get_template(name).map_err(to_error)?;
-        template.render(context.for_template(name)).map_err(to_error)
+        template
+            .render(context.for_template(name))
+            .map_err(to_error)
     }
 }

@@ -31,7 +31,12 @@ pub fn coalesce_values(defaults: &Values, user: Values, warnings: &mut Vec<Strin
     coalesce_at(defaults, user, "", warnings)
 }
 
-fn coalesce_at(defaults: &Values, mut user: Values, prefix: &str, warnings: &mut Vec<String>) -> Values {
+fn coalesce_at(
+    defaults: &Values,
+    mut user: Values,
+    prefix: &str,
+    warnings: &mut Vec<String>,
+) -> Values {
     let mut result = Values::with_capacity(defaults.len() + user.len());
     for (key, default) in defaults {
         let path = join_path(prefix, key);

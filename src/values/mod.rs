@@ -86,7 +86,11 @@ pub fn load_user_values(
         } else {
             read_values_file(Path::new(path))?
         };
-        let shown = if path == "-" { "<stdin>" } else { path.as_str() };
+        let shown = if path == "-" {
+            "<stdin>"
+        } else {
+            path.as_str()
+        };
         merge_maps(&mut values, parse_values_text(&text, shown)?);
     }
 

@@ -83,6 +83,10 @@ mod tests {
     fn valid_values_have_no_violations() {
         let schema = json!({"type": "object", "properties": {"replicas": {"type": "integer"}}});
         let values = json!({"replicas": 2});
-        assert!(check_schema(&schema, values.as_object().unwrap()).unwrap().is_empty());
+        assert!(
+            check_schema(&schema, values.as_object().unwrap())
+                .unwrap()
+                .is_empty()
+        );
     }
 }

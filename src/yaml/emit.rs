@@ -146,8 +146,14 @@ fn literal_block(s: &str, indent: usize) -> String {
 }
 
 fn needs_double_quotes(s: &str) -> bool {
-    s.chars()
-        .any(|c| (c.is_control() && c != '\t') || c == '\u{feff}' || c == '\n' || c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}')
+    s.chars().any(|c| {
+        (c.is_control() && c != '\t')
+            || c == '\u{feff}'
+            || c == '\n'
+            || c == '\u{85}'
+            || c == '\u{2028}'
+            || c == '\u{2029}'
+    })
 }
 
 fn double_quoted(s: &str) -> String {
@@ -171,11 +177,12 @@ fn double_quoted(s: &str) -> String {
 }
 
 /// Words and numbers a YAML 1.1 or 1.2 reader would turn into something else.
-fn resolves_to_non_string(s: &str) -> bool {
+pub fn resolves_to_non_string(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", ".inf",
-        ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<", "=",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
+        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<",
+        "=",
     ];
     if s.is_empty() || WORDS.contains(&s) {
         return true;
@@ -190,8 +197,10 @@ fn looks_numeric(s: &str) -> bool {
     if !matches!(first, Some('0'..='9') | Some('.')) {
         return false;
     }
-    body.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | '_' | ':' | 'x' | 'o' | 'b' | 'e' | 'E' | '-' | '+'))
-        && body.chars().any(|c| c.is_ascii_digit())
+    body.chars().all(|c| {
+        c.is_ascii_hexdigit()
+            || matches!(c, '.' | '_' | ':' | 'x' | 'o' | 'b' | 'e' | 'E' | '-' | '+')
+    }) && body.chars().any(|c| c.is_ascii_digit())
 }
 
 fn looks_like_timestamp(s: &str) -> bool {
@@ -204,7 +213,25 @@ fn needs_single_quotes(s: &str) -> bool {
     let first = s.chars().next().unwrap_or(' ');
     let indicator = matches!(
         first,
-        '?' | ':' | ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' | ' ' | '\t'
+        '?' | ':'
+            | ','
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '#'
+            | '&'
+            | '*'
+            | '!'
+            | '|'
+            | '>'
+            | '\''
+            | '"'
+            | '%'
+            | '@'
+            | '`'
+            | ' '
+            | '\t'
     );
     let dash = s == "-" || s.starts_with("- ") || s.starts_with("---");
     indicator
@@ -241,7 +268,18 @@ mod tests {
     fn quotes_what_yaml_1_1_would_misread() {
         let value = json!({"a": "yes", "b": "on", "c": "1", "d": "0x1F", "e": "1_000", "f": "12:30", "g": "", "h": "2024-01-01", "i": "null", "j": "1.5"});
         let text = to_yaml(&value);
-        for quoted in ["\"yes\"", "\"on\"", "\"1\"", "\"0x1F\"", "\"1_000\"", "\"12:30\"", "\"\"", "\"2024-01-01\"", "\"null\"", "\"1.5\""] {
+        for quoted in [
+            "\"yes\"",
+            "\"on\"",
+            "\"1\"",
+            "\"0x1F\"",
+            "\"1_000\"",
+            "\"12:30\"",
+            "\"\"",
+            "\"2024-01-01\"",
+            "\"null\"",
+            "\"1.5\"",
+        ] {
             assert!(text.contains(quoted), "{quoted} not in\n{text}");
         }
         round_trips(&value);
@@ -251,8 +289,14 @@ mod tests {
     fn quotes_indicators_and_keeps_plain_words_plain() {
         let value = json!({"a": "a: b", "b": "- x", "c": "#c", "d": "*", "e": "it's", "f": "nginx:1.19", "g": "-dash", "h": "trailing ", "i": "100m"});
         let text = to_yaml(&value);
-        assert!(text.contains("a: 'a: b'") && text.contains("b: '- x'") && text.contains("c: '#c'"), "{text}");
-        assert!(text.contains("e: it's") && text.contains("f: nginx:1.19") && text.contains("i: 100m"), "{text}");
+        assert!(
+            text.contains("a: 'a: b'") && text.contains("b: '- x'") && text.contains("c: '#c'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("e: it's") && text.contains("f: nginx:1.19") && text.contains("i: 100m"),
+            "{text}"
+        );
         round_trips(&value);
     }
 
@@ -260,7 +304,12 @@ mod tests {
     fn multi_line_strings_become_literal_blocks() {
         let value = json!({"script": "echo a\necho b\n", "nochomp": "a\nb", "keep": "a\n\n"});
         let text = to_yaml(&value);
-        assert!(text.starts_with("script: |\n  echo a\n  echo b\nnochomp: |-\n  a\n  b\nkeep: |+\n  a\n\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "script: |\n  echo a\n  echo b\nnochomp: |-\n  a\n  b\nkeep: |+\n  a\n\n"
+            ),
+            "{text}"
+        );
         round_trips(&value);
     }
 
@@ -272,7 +321,15 @@ mod tests {
 
     #[test]
     fn scalars_and_nested_lists_round_trip() {
-        for value in [json!(null), json!(true), json!(3), json!(2.0), json!("s"), json!([[1, 2], [3]]), json!([{"a": [1]}])] {
+        for value in [
+            json!(null),
+            json!(true),
+            json!(3),
+            json!(2.0),
+            json!("s"),
+            json!([[1, 2], [3]]),
+            json!([{"a": [1]}]),
+        ] {
             round_trips(&value);
         }
         assert_eq!(to_yaml(&json!(2.0)), "2.0\n");

@@ -48,7 +48,8 @@ impl TestChart {
 
 pub fn kinja() -> Command {
     let mut cmd = Command::cargo_bin("kinja").expect("the kinja binary");
-    cmd.env_remove("NO_COLOR").timeout(std::time::Duration::from_secs(30));
+    cmd.env_remove("NO_COLOR")
+        .timeout(std::time::Duration::from_secs(30));
     cmd
 }
 
@@ -57,14 +58,21 @@ pub fn kinja() -> Command {
 pub fn user_error(cmd: &mut Command) -> String {
     let output = cmd.output().expect("the command runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(1), "expected exit 1; stderr:\n{stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "expected exit 1; stderr:\n{stderr}"
+    );
     assert!(
         output.stdout.is_empty(),
         "stdout must stay empty on errors, got:\n{}",
         String::from_utf8_lossy(&output.stdout)
     );
     assert!(!stderr.contains("panicked"), "a panic is a bug:\n{stderr}");
-    assert!(!stderr.contains("RUST_BACKTRACE"), "no backtraces for users:\n{stderr}");
+    assert!(
+        !stderr.contains("RUST_BACKTRACE"),
+        "no backtraces for users:\n{stderr}"
+    );
     stderr
 }
 
