@@ -112,6 +112,36 @@ impl Manifest {
         Ok(Manifest { resources, hooks })
     }
 
+    /// Reads a stream of YAML documents: `kinja render` output, a stored
+    /// manifest, or any multi-document YAML file (`file` names it in errors).
+    /// Documents keep their stream order; `source` comes from a leading
+    /// `# Source:` comment when there is one.
+    pub fn parse_stream(text: &str, file: &str) -> Result<Vec<Document>, RenderError> {
+        let (mut line, mut counted_to) = (1, 0);
+        let mut documents = Vec::new();
+        for (offset, doc) in split_documents(text) {
+            line += count_newlines(&text.as_bytes()[counted_to..offset]);
+            counted_to = offset;
+            let head = parse_head(doc).map_err(|(message, doc_line)| {
+                yaml_error(text, file.to_string(), line + doc_line.saturating_sub(1), message)
+            })?;
+            let source = doc
+                .lines()
+                .next()
+                .and_then(|first| first.strip_prefix("# Source: "))
+                .unwrap_or_default()
+                .to_string();
+            documents.push(Document {
+                source,
+                template: String::new(),
+                line,
+                text: doc.to_string(),
+                head,
+            });
+        }
+        Ok(documents)
+    }
+
     /// Every document, resources first, as `helm template` prints them.
     pub fn documents(&self) -> impl Iterator<Item = &Document> {
         self.resources.iter().chain(&self.hooks)
