@@ -9,7 +9,6 @@
 
 mod coalesce;
 mod schema;
-#[path = "/tmp/strvals_stub.rs"]
 pub mod strvals;
 
 pub use coalesce::{coalesce_values, merge_maps};
