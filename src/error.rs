@@ -10,6 +10,8 @@ pub enum Error {
     Values(#[from] crate::values::ValuesError),
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Store(#[from] crate::release::StoreError),
     #[error("{}", schema_message(chart, schema_path, violations))]
     Schema {
         chart: String,

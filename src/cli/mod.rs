@@ -1,10 +1,13 @@
 //! The command line: clap definitions and one small handler per subcommand.
 //! Handlers turn flags into plain data, call the library and print.
 
+mod release;
 mod render;
+mod store_args;
 mod values_args;
 
-pub use render::RenderArgs;
+pub use render::{ChartArgs, RenderArgs};
+pub use store_args::StoreArgs;
 pub use values_args::ValuesArgs;
 
 use crate::error::Error;
@@ -23,12 +26,31 @@ pub struct Cli {
 pub enum Command {
     /// Render a chart into Kubernetes YAML, as `helm template` does.
     Render(RenderArgs),
+    /// Render a chart and record it as the next revision of a release.
+    Release(release::ReleaseArgs),
+    /// Show the revisions of a release.
+    History(release::HistoryArgs),
+    /// Show what a revision recorded.
+    #[command(subcommand)]
+    Get(release::GetCommand),
+    /// Record a new revision whose manifest and values are an earlier revision's.
+    Rollback(release::RollbackArgs),
+    /// List the releases in the store.
+    List(release::ListArgs),
+    /// Remove a release from the store.
+    Uninstall(release::UninstallArgs),
 }
 
 /// Runs a parsed command line, writing results to `stdout` and warnings to `stderr`.
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Error> {
     match cli.command {
         Command::Render(args) => render::run(args, stdout, stderr),
+        Command::Release(args) => release::release(args, stdout, stderr),
+        Command::History(args) => release::history(args, stdout),
+        Command::Get(command) => release::get(command, stdout),
+        Command::Rollback(args) => release::rollback(args, stdout),
+        Command::List(args) => release::list(args, stdout),
+        Command::Uninstall(args) => release::uninstall(args, stdout),
     }
 }
 

@@ -9,36 +9,29 @@ use clap::Args;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
+/// What every rendering command takes: the chart, values and target cluster.
 #[derive(Debug, Clone, Args)]
-pub struct RenderArgs {
+pub struct ChartArgs {
     /// The chart folder
     pub chart: PathBuf,
-    /// Release name
-    #[arg(long, default_value = "release-name")]
-    pub name: String,
-    /// Release namespace
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
     #[command(flatten)]
     pub values: ValuesArgs,
-    /// Print only documents from this template (a path inside the chart, e.g. templates/service.yaml; globs work); repeatable
-    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
-    pub show_only: Vec<String>,
-    /// Write one file per template under DIR/CHART/templates/ instead of printing
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
     /// Kubernetes version for capabilities.kube_version (default: 1.35.0)
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
     /// An extra API group/version for capabilities.api_versions; repeatable
     #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
     pub api_versions: Vec<String>,
-    /// Print the rendered NOTES.txt as a last document
-    #[arg(long)]
-    pub include_notes: bool,
 }
 
-impl RenderArgs {
+/// A loaded chart with its user values and capabilities, ready to render.
+pub struct RenderInputs {
+    pub chart: Chart,
+    pub user_values: values::Values,
+    pub capabilities: Capabilities,
+}
+
+impl ChartArgs {
     pub fn capabilities(&self) -> Result<Capabilities, Error> {
         let mut capabilities = Capabilities::default();
         if let Some(version) = &self.kube_version {
@@ -51,21 +44,54 @@ impl RenderArgs {
         }
         Ok(capabilities)
     }
+
+    /// Loads the chart and reads the values flags (`-` reads standard input).
+    pub fn load(&self) -> Result<RenderInputs, Error> {
+        let capabilities = self.capabilities()?;
+        let chart = Chart::load(&self.chart)?;
+        let mut stdin = || {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map(|_| text)
+        };
+        let user_values = values::load_user_values(&self.values.to_options(), &mut stdin)?;
+        Ok(RenderInputs {
+            chart,
+            user_values,
+            capabilities,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub inputs: ChartArgs,
+    /// Release name
+    #[arg(long, default_value = "release-name")]
+    pub name: String,
+    /// Release namespace
+    #[arg(short = 'n', long, default_value = "default")]
+    pub namespace: String,
+    /// Print only documents from this template (a path inside the chart, e.g. templates/service.yaml; globs work); repeatable
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
+    /// Write one file per template under DIR/CHART/templates/ instead of printing
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Print the rendered NOTES.txt as a last document
+    #[arg(long)]
+    pub include_notes: bool,
 }
 
 pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Error> {
-    let capabilities = args.capabilities()?;
-    let chart = Chart::load(&args.chart)?;
-    let mut stdin = || {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map(|_| text)
-    };
-    let user_values = values::load_user_values(&args.values.to_options(), &mut stdin)?;
+    let RenderInputs {
+        chart,
+        user_values,
+        capabilities,
+    } = args.inputs.load()?;
     let release = Release::for_render(&args.name, &args.namespace);
     let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)?;
-    for warning in &rendered.warnings {
-        let _ = writeln!(stderr, "warning: {warning}");
-    }
+    print_warnings(&rendered.warnings, stderr);
 
     let documents = output::select(&rendered.manifest, &chart.metadata.name, &args.show_only)?;
     if let Some(dir) = &args.output_dir {
@@ -82,4 +108,11 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         _ => None,
     };
     write_out(stdout, &output::to_text(&documents, notes))
+}
+
+/// Merge conflicts resolved in the user's favour go to stderr, one line each.
+pub fn print_warnings(warnings: &[String], stderr: &mut dyn Write) {
+    for warning in warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
 }

@@ -206,7 +206,9 @@ fn record(head: &mut Head, section: Section, key: &str, scalar: Scalar) -> Optio
         (Section::Top, "apiVersion") => head.api_version = text()?,
         (Section::Top, "kind") => head.kind = text()?,
         // Only an empty mapping may stand inline where a mapping belongs.
-        (Section::Top, "metadata") | (Section::Metadata, "annotations") if scalar != Scalar::EmptyMap => {
+        (Section::Top, "metadata") | (Section::Metadata, "annotations")
+            if scalar != Scalar::EmptyMap =>
+        {
             return None;
         }
         (Section::Metadata, "name") => head.name = text()?,

@@ -123,7 +123,12 @@ impl Manifest {
             line += count_newlines(&text.as_bytes()[counted_to..offset]);
             counted_to = offset;
             let head = parse_head(doc).map_err(|(message, doc_line)| {
-                yaml_error(text, file.to_string(), line + doc_line.saturating_sub(1), message)
+                yaml_error(
+                    text,
+                    file.to_string(),
+                    line + doc_line.saturating_sub(1),
+                    message,
+                )
             })?;
             let source = doc
                 .lines()

@@ -1,5 +1,12 @@
-//! Releases: a named, namespaced history of renders. For now this holds the
-//! rule for release names; revisions and their store come with `kinja release`.
+//! Releases: a named, namespaced history of renders. Nothing here talks to a
+//! cluster: a revision records what was rendered ([`Record`]), and a
+//! [`Store`] keeps the history.
+
+mod record;
+mod store;
+
+pub use record::{ChartInfo, Record, RecordProblem, Status, now_rfc3339};
+pub use store::{FileStore, Store, StoreError};
 
 /// Helm's rule: a DNS-1123 subdomain of at most 53 characters (Kubernetes
 /// object names derived from it get suffixes and must stay under 63).
@@ -29,6 +36,26 @@ pub fn validate_release_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Kubernetes' rule for namespaces: a DNS-1123 label (lowercase letters,
+/// digits and '-', at most 63 characters). It also keeps store paths inside the store.
+pub fn validate_namespace(namespace: &str) -> Result<(), String> {
+    let bytes = namespace.as_bytes();
+    let valid = !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-';
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "namespace {namespace:?} is invalid: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+        ))
+    }
 }
 
 #[cfg(test)]

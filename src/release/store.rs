@@ -1,0 +1,355 @@
+//! Where release records live. Commands talk to the [`Store`] trait; the
+//! [`FileStore`] keeps records as files, one per revision, under a folder per
+//! namespace and release:
+//!
+//! ```text
+//! STORE/web/shop/v1.yaml
+//! STORE/web/shop/v2.yaml
+//! ```
+//!
+//! Writes are atomic (a temporary file in the same folder, fsync, rename)
+//! and serialized per release with a lock file, so concurrent `kinja release`
+//! runs get consecutive revisions, each exactly once, none torn. Readers take
+//! no lock: a rename replaces a file whole.
+
+use super::record::{Record, RecordProblem, Status};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("release {name:?} not found in namespace {namespace:?}")]
+    ReleaseNotFound { namespace: String, name: String },
+    #[error(
+        "release {name:?} in namespace {namespace:?} has no revision {revision}{}",
+        available_revisions(available)
+    )]
+    RevisionNotFound {
+        namespace: String,
+        name: String,
+        revision: u64,
+        available: Vec<u64>,
+    },
+    #[error("{path}: {problem}")]
+    Corrupt {
+        path: String,
+        problem: RecordProblem,
+    },
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+    #[error("{0}")]
+    InvalidName(String),
+}
+
+/// Release names and namespaces become folder names: only valid
+/// Kubernetes names pass, so no path can leave the store.
+fn check_names(namespace: &str, name: &str) -> Result<(), StoreError> {
+    super::validate_namespace(namespace).map_err(StoreError::InvalidName)?;
+    super::validate_release_name(name).map_err(StoreError::InvalidName)
+}
+
+fn available_revisions(available: &[u64]) -> String {
+    if available.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = available.iter().map(u64::to_string).collect();
+        format!(" (it has {})", list.join(", "))
+    }
+}
+
+/// A release's records, behind a small interface so another backend (Helm's
+/// own Kubernetes Secrets) can be added without touching the commands.
+pub trait Store {
+    /// Every revision of a release, oldest first. Unreadable records are errors.
+    fn history(&self, namespace: &str, name: &str) -> Result<Vec<Record>, StoreError>;
+
+    /// One revision, or the latest with `None`.
+    fn get(&self, namespace: &str, name: &str, revision: Option<u64>)
+    -> Result<Record, StoreError>;
+
+    /// The latest revision of every release, in one namespace or all.
+    fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError>;
+
+    /// Writes the next revision under the release's lock: `build` sees the
+    /// latest record (if any) and returns the new one, whose revision number
+    /// the store sets. The previous deployed revision becomes superseded and
+    /// history beyond `history_max` (if non-zero) is pruned, oldest first.
+    fn append(
+        &self,
+        namespace: &str,
+        name: &str,
+        history_max: usize,
+        build: &mut dyn FnMut(Option<&Record>) -> Result<Record, crate::Error>,
+    ) -> Result<Record, crate::Error>;
+
+    /// Removes a release; with `keep_history`, marks its latest revision uninstalled instead.
+    fn uninstall(
+        &self,
+        namespace: &str,
+        name: &str,
+        keep_history: bool,
+    ) -> Result<Record, StoreError>;
+}
+
+/// The file-system store.
+#[derive(Debug, Clone)]
+pub struct FileStore {
+    root: PathBuf,
+}
+
+impl FileStore {
+    pub fn new(root: impl Into<PathBuf>) -> FileStore {
+        FileStore { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn release_dir(&self, namespace: &str, name: &str) -> PathBuf {
+        self.root.join(namespace).join(name)
+    }
+
+    fn record_path(&self, namespace: &str, name: &str, revision: u64) -> PathBuf {
+        self.release_dir(namespace, name)
+            .join(format!("v{revision}.yaml"))
+    }
+
+    /// Revision numbers present on disk, ascending.
+    fn revisions(&self, namespace: &str, name: &str) -> Result<Vec<u64>, StoreError> {
+        let dir = self.release_dir(namespace, name);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(&dir, &e)),
+        };
+        let mut revisions: Vec<u64> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let file = e.file_name();
+                let file = file.to_str()?;
+                file.strip_prefix('v')?.strip_suffix(".yaml")?.parse().ok()
+            })
+            .collect();
+        revisions.sort_unstable();
+        Ok(revisions)
+    }
+
+    fn read(&self, namespace: &str, name: &str, revision: u64) -> Result<Record, StoreError> {
+        let path = self.record_path(namespace, name, revision);
+        let text = fs::read(&path).map_err(|e| io_error(&path, &e))?;
+        let text = String::from_utf8(text).map_err(|_| StoreError::Corrupt {
+            path: path.display().to_string(),
+            problem: RecordProblem::Unparsable("not UTF-8 text".into()),
+        })?;
+        let record = Record::from_text(&text).map_err(|problem| StoreError::Corrupt {
+            path: path.display().to_string(),
+            problem,
+        })?;
+        if record.revision != revision || record.name != name || record.namespace != namespace {
+            return Err(StoreError::Corrupt {
+                path: path.display().to_string(),
+                problem: RecordProblem::Unparsable(format!(
+                    "it holds {}/{} revision {}, not what its path says",
+                    record.namespace, record.name, record.revision
+                )),
+            });
+        }
+        Ok(record)
+    }
+
+    /// Writes a record atomically: temporary file, fsync, rename, fsync the folder.
+    fn write(&self, record: &Record) -> Result<(), StoreError> {
+        let dir = self.release_dir(&record.namespace, &record.name);
+        let path = self.record_path(&record.namespace, &record.name, record.revision);
+        let temp = dir.join(format!(
+            ".v{}.yaml.tmp-{}",
+            record.revision,
+            std::process::id()
+        ));
+        let result = (|| {
+            let mut file = File::create(&temp)?;
+            file.write_all(record.to_text().as_bytes())?;
+            file.sync_all()?;
+            fs::rename(&temp, &path)?;
+            File::open(&dir)?.sync_all()
+        })();
+        result.map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            io_error(&path, &e)
+        })
+    }
+
+    /// Holds the release's lock file until dropped.
+    fn lock(&self, namespace: &str, name: &str) -> Result<File, StoreError> {
+        let dir = self.release_dir(namespace, name);
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+        let path = dir.join(".lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_error(&path, &e))?;
+        file.lock().map_err(|e| io_error(&path, &e))?;
+        Ok(file)
+    }
+}
+
+impl Store for FileStore {
+    fn history(&self, namespace: &str, name: &str) -> Result<Vec<Record>, StoreError> {
+        check_names(namespace, name)?;
+        let revisions = self.revisions(namespace, name)?;
+        if revisions.is_empty() {
+            return Err(not_found(namespace, name));
+        }
+        revisions
+            .into_iter()
+            .map(|r| self.read(namespace, name, r))
+            .collect()
+    }
+
+    fn get(
+        &self,
+        namespace: &str,
+        name: &str,
+        revision: Option<u64>,
+    ) -> Result<Record, StoreError> {
+        check_names(namespace, name)?;
+        let revisions = self.revisions(namespace, name)?;
+        let latest = *revisions.last().ok_or_else(|| not_found(namespace, name))?;
+        match revision {
+            None => self.read(namespace, name, latest),
+            Some(wanted) if revisions.contains(&wanted) => self.read(namespace, name, wanted),
+            Some(wanted) => Err(StoreError::RevisionNotFound {
+                namespace: namespace.into(),
+                name: name.into(),
+                revision: wanted,
+                available: revisions,
+            }),
+        }
+    }
+
+    fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError> {
+        let namespaces: Vec<String> = match namespace {
+            Some(ns) => {
+                super::validate_namespace(ns).map_err(StoreError::InvalidName)?;
+                vec![ns.to_string()]
+            }
+            None => sorted_dirs(&self.root)?
+                .into_iter()
+                .filter(|ns| super::validate_namespace(ns).is_ok())
+                .collect(),
+        };
+        let mut records = Vec::new();
+        for ns in namespaces {
+            for name in sorted_dirs(&self.root.join(&ns))? {
+                if check_names(&ns, &name).is_err() {
+                    continue; // not a release folder kinja wrote
+                }
+                if let Some(&latest) = self.revisions(&ns, &name)?.last() {
+                    records.push(self.read(&ns, &name, latest)?);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    fn append(
+        &self,
+        namespace: &str,
+        name: &str,
+        history_max: usize,
+        build: &mut dyn FnMut(Option<&Record>) -> Result<Record, crate::Error>,
+    ) -> Result<Record, crate::Error> {
+        check_names(namespace, name)?;
+        let _lock = self.lock(namespace, name)?;
+        let revisions = self.revisions(namespace, name)?;
+        let previous = match revisions.last() {
+            Some(&latest) => Some(self.read(namespace, name, latest)?),
+            None => None,
+        };
+        let mut record = build(previous.as_ref())?;
+        record.name = name.to_string();
+        record.namespace = namespace.to_string();
+        record.revision = revisions.last().map_or(1, |r| r + 1);
+        if self.record_path(namespace, name, record.revision).exists() {
+            return Err(io_error(
+                &self.record_path(namespace, name, record.revision),
+                &std::io::Error::other("this revision already exists; nothing was written"),
+            )
+            .into());
+        }
+        self.write(&record)?;
+        if let Some(mut previous) = previous.filter(|p| p.status == Status::Deployed) {
+            previous.status = Status::Superseded;
+            self.write(&previous)?;
+        }
+        if history_max > 0 && revisions.len() + 1 > history_max {
+            let excess = revisions.len() + 1 - history_max;
+            for old in revisions.iter().take(excess) {
+                let path = self.record_path(namespace, name, *old);
+                fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
+            }
+        }
+        Ok(record)
+    }
+
+    fn uninstall(
+        &self,
+        namespace: &str,
+        name: &str,
+        keep_history: bool,
+    ) -> Result<Record, StoreError> {
+        // Refuse a missing release before the lock creates its folder.
+        self.get(namespace, name, None)?;
+        let _lock = self.lock(namespace, name)?;
+        let mut latest = self.get(namespace, name, None)?;
+        if keep_history {
+            latest.status = Status::Uninstalled;
+            latest.description = "Uninstallation complete".into();
+            latest.last_deployed = super::record::now_rfc3339();
+            self.write(&latest)?;
+        } else {
+            let dir = self.release_dir(namespace, name);
+            for revision in self.revisions(namespace, name)? {
+                let path = self.record_path(namespace, name, revision);
+                fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
+            }
+            let _ = fs::remove_file(dir.join(".lock"));
+            let _ = fs::remove_dir(&dir);
+        }
+        Ok(latest)
+    }
+}
+
+fn sorted_dirs(dir: &Path) -> Result<Vec<String>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(dir, &e)),
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+fn not_found(namespace: &str, name: &str) -> StoreError {
+    StoreError::ReleaseNotFound {
+        namespace: namespace.into(),
+        name: name.into(),
+    }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.display().to_string(),
+        reason: crate::values::io_reason(e),
+    }
+}

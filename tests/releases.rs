@@ -1,0 +1,351 @@
+//! Releases: recording renders as revisions, reading them back, and keeping
+//! the store whole under concurrency and corruption.
+
+mod common;
+
+use common::{kinja, success, user_error};
+use std::path::Path;
+use tempfile::TempDir;
+
+const CHART: &str = "charts/seedapp";
+
+fn store() -> TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+fn release(store: &Path, args: &[&str]) -> String {
+    success(
+        kinja()
+            .args(["release", "shop", CHART, "-n", "web", "--store"])
+            .arg(store)
+            .args(args),
+    )
+}
+
+fn cmd(store: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = kinja();
+    cmd.args(args).arg("--store").arg(store);
+    cmd
+}
+
+#[test]
+fn each_release_records_the_next_revision_and_supersedes_the_last() {
+    let dir = store();
+    let first = release(dir.path(), &[]);
+    assert!(
+        first.contains("revision 1 deployed (seedapp-1.4.0)"),
+        "{first}"
+    );
+    assert!(
+        first.contains("2 to add, 0 to change, 0 to remove"),
+        "{first}"
+    );
+    let second = release(dir.path(), &["--set", "replicaCount=5"]);
+    assert!(second.contains("revision 2 deployed"), "{second}");
+    assert!(
+        second.contains("0 to add, 1 to change, 0 to remove"),
+        "{second}"
+    );
+
+    let history = success(&mut cmd(
+        dir.path(),
+        &["history", "shop", "-n", "web", "-o", "json"],
+    ));
+    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let statuses: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["superseded", "deployed"]);
+    for field in [
+        "revision",
+        "updated",
+        "status",
+        "chart",
+        "app_version",
+        "description",
+    ] {
+        assert!(
+            rows[0].get(field).is_some(),
+            "history -o json lacks {field}: {history}"
+        );
+    }
+    assert_eq!(rows[0]["chart"], "seedapp-1.4.0");
+    assert_eq!(rows[1]["description"], "Upgrade complete");
+
+    let table = success(&mut cmd(dir.path(), &["history", "shop", "-n", "web"]));
+    assert!(table.starts_with("REVISION  UPDATED"), "{table}");
+    assert_eq!(table.lines().count(), 3, "{table}");
+}
+
+#[test]
+fn the_record_holds_manifest_values_and_notes() {
+    let dir = store();
+    release(dir.path(), &["--set", "replicaCount=5"]);
+    let rendered = success(kinja().args([
+        "render",
+        CHART,
+        "--name",
+        "shop",
+        "-n",
+        "web",
+        "--set",
+        "replicaCount=5",
+    ]));
+    let manifest = success(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web"],
+    ));
+    assert_eq!(manifest, rendered);
+    let user = success(&mut cmd(
+        dir.path(),
+        &["get", "values", "shop", "-n", "web"],
+    ));
+    assert_eq!(user, "replicaCount: 5\n");
+    let merged = success(&mut cmd(
+        dir.path(),
+        &["get", "values", "shop", "-n", "web", "--all"],
+    ));
+    assert!(
+        merged.contains("replicaCount: 5\n") && merged.contains("tier: frontend"),
+        "{merged}"
+    );
+    let notes = success(&mut cmd(dir.path(), &["get", "notes", "shop", "-n", "web"]));
+    assert!(
+        notes.contains("shop-seedapp is rendered with 5 replicas."),
+        "{notes}"
+    );
+    let record = std::fs::read_to_string(dir.path().join("web/shop/v1.yaml")).unwrap();
+    assert!(
+        record.contains("manifest: |\n"),
+        "records are readable YAML:\n{record}"
+    );
+}
+
+#[test]
+fn rollback_records_a_new_revision_with_the_old_manifest() {
+    let dir = store();
+    release(dir.path(), &[]);
+    release(dir.path(), &["--set", "replicaCount=7"]);
+    let out = success(&mut cmd(dir.path(), &["rollback", "shop", "-n", "web"]));
+    assert!(out.contains("to revision 1: new revision 3"), "{out}");
+    let first = success(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web", "--revision", "1"],
+    ));
+    let third = success(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web"],
+    ));
+    assert_eq!(first, third);
+    let history = success(&mut cmd(
+        dir.path(),
+        &["history", "shop", "-n", "web", "-o", "json"],
+    ));
+    assert!(history.contains("Rollback to 1"), "{history}");
+}
+
+#[test]
+fn list_and_uninstall() {
+    let dir = store();
+    release(dir.path(), &[]);
+    success(
+        kinja()
+            .args(["release", "other", CHART, "-n", "ops", "--store"])
+            .arg(dir.path()),
+    );
+    let here = success(&mut cmd(dir.path(), &["list", "-n", "web"]));
+    assert!(here.contains("shop") && !here.contains("other"), "{here}");
+    let all = success(&mut cmd(dir.path(), &["list", "-A"]));
+    assert!(all.contains("shop") && all.contains("other"), "{all}");
+
+    success(&mut cmd(
+        dir.path(),
+        &["uninstall", "other", "-n", "ops", "--keep-history"],
+    ));
+    let kept = success(&mut cmd(dir.path(), &["history", "other", "-n", "ops"]));
+    assert!(kept.contains("uninstalled"), "{kept}");
+    success(&mut cmd(dir.path(), &["uninstall", "shop", "-n", "web"]));
+    let err = user_error(&mut cmd(dir.path(), &["history", "shop", "-n", "web"]));
+    assert!(
+        err.contains("release \"shop\" not found in namespace \"web\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_max_prunes_the_oldest_revisions() {
+    let dir = store();
+    for _ in 0..4 {
+        release(dir.path(), &["--history-max", "2"]);
+    }
+    let history = success(&mut cmd(
+        dir.path(),
+        &["history", "shop", "-n", "web", "-o", "json"],
+    ));
+    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let revisions: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_u64().unwrap())
+        .collect();
+    assert_eq!(revisions, [3, 4]);
+}
+
+#[test]
+fn eight_concurrent_releases_get_revisions_one_to_eight() {
+    let dir = store();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kinja"))
+                .args(["release", "shop", CHART, "-n", "web", "--set"])
+                .arg(format!("replicaCount={}", i + 1))
+                .arg("--store")
+                .arg(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let history = success(&mut cmd(
+        dir.path(),
+        &["history", "shop", "-n", "web", "-o", "json"],
+    ));
+    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let revisions: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_u64().unwrap())
+        .collect();
+    assert_eq!(revisions, (1..=8).collect::<Vec<_>>());
+    let deployed = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "deployed")
+        .count();
+    assert_eq!(deployed, 1, "exactly one revision is deployed: {history}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("web/shop"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary files left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn a_truncated_record_is_reported_with_its_path() {
+    let dir = store();
+    release(dir.path(), &[]);
+    let path = dir.path().join("web/shop/v1.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web"],
+    ));
+    assert!(
+        err.contains("v1.yaml") && err.contains("truncated"),
+        "{err}"
+    );
+    let err = user_error(&mut cmd(dir.path(), &["history", "shop", "-n", "web"]));
+    assert!(err.contains("truncated"), "history does not skip it: {err}");
+    // Nothing is written on top of a broken record.
+    let err = user_error(
+        kinja()
+            .args(["release", "shop", CHART, "-n", "web", "--store"])
+            .arg(dir.path()),
+    );
+    assert!(err.contains("truncated"), "{err}");
+    assert!(!dir.path().join("web/shop/v2.yaml").exists());
+}
+
+#[test]
+fn a_hand_edited_record_fails_its_checksum() {
+    let dir = store();
+    release(dir.path(), &[]);
+    let path = dir.path().join("web/shop/v1.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("replicas: 3", "replicas: 30")).unwrap();
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web", "--revision", "1"],
+    ));
+    assert!(err.contains("v1.yaml") && err.contains("checksum"), "{err}");
+}
+
+#[test]
+fn a_missing_revision_is_an_error_listing_what_exists() {
+    let dir = store();
+    release(dir.path(), &[]);
+    release(dir.path(), &[]);
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web", "--revision", "9"],
+    ));
+    assert!(err.contains("has no revision 9 (it has 1, 2)"), "{err}");
+}
+
+#[test]
+fn bad_release_names_are_refused() {
+    let dir = store();
+    let err = user_error(
+        kinja()
+            .args(["release", "Shop_1", CHART, "--store"])
+            .arg(dir.path()),
+    );
+    assert!(err.contains("release name \"Shop_1\" is invalid"), "{err}");
+}
+
+#[test]
+fn namespaces_must_be_dns_labels_so_they_stay_inside_the_store() {
+    let dir = store();
+    let err = user_error(
+        kinja()
+            .args(["release", "shop", CHART, "-n", "../escape", "--store"])
+            .arg(dir.path()),
+    );
+    assert!(err.contains("namespace \"../escape\" is invalid"), "{err}");
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["history", "shop", "-n", "../../etc"],
+    ));
+    assert!(err.contains("is invalid"), "{err}");
+}
+
+#[test]
+fn a_failed_render_records_nothing() {
+    let dir = store();
+    let err = user_error(
+        kinja()
+            .args([
+                "release",
+                "shop",
+                CHART,
+                "-n",
+                "web",
+                "--set",
+                "service.type=ExternalName",
+                "--store",
+            ])
+            .arg(dir.path()),
+    );
+    assert!(err.contains("service.externalName is required"), "{err}");
+    assert!(!dir.path().join("web/shop/v1.yaml").exists());
+}
