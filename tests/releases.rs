@@ -28,6 +28,14 @@ fn cmd(store: &Path, args: &[&str]) -> assert_cmd::Command {
     cmd
 }
 
+/// The revision numbers of shop's history and the parsed `history -o json`.
+fn history_json(store: &Path) -> (Vec<u64>, serde_json::Value) {
+    let history = success(&mut cmd(store, &["history", "shop", "-n", "web", "-o", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let revisions = rows.as_array().unwrap().iter().map(|r| r["revision"].as_u64().unwrap()).collect();
+    (revisions, rows)
+}
+
 #[test]
 fn each_release_records_the_next_revision_and_supersedes_the_last() {
     let dir = store();
@@ -47,11 +55,8 @@ fn each_release_records_the_next_revision_and_supersedes_the_last() {
         "{second}"
     );
 
-    let history = success(&mut cmd(
-        dir.path(),
-        &["history", "shop", "-n", "web", "-o", "json"],
-    ));
-    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
+    let (_, rows) = history_json(dir.path());
+    let history = rows.to_string();
     let statuses: Vec<_> = rows
         .as_array()
         .unwrap()
@@ -181,17 +186,7 @@ fn history_max_prunes_the_oldest_revisions() {
     for _ in 0..4 {
         release(dir.path(), &["--history-max", "2"]);
     }
-    let history = success(&mut cmd(
-        dir.path(),
-        &["history", "shop", "-n", "web", "-o", "json"],
-    ));
-    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
-    let revisions: Vec<_> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["revision"].as_u64().unwrap())
-        .collect();
+    let (revisions, _) = history_json(dir.path());
     assert_eq!(revisions, [3, 4]);
 }
 
@@ -219,17 +214,7 @@ fn eight_concurrent_releases_get_revisions_one_to_eight() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let history = success(&mut cmd(
-        dir.path(),
-        &["history", "shop", "-n", "web", "-o", "json"],
-    ));
-    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
-    let revisions: Vec<_> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["revision"].as_u64().unwrap())
-        .collect();
+    let (revisions, rows) = history_json(dir.path());
     assert_eq!(revisions, (1..=8).collect::<Vec<_>>());
     let deployed = rows
         .as_array()
@@ -237,7 +222,7 @@ fn eight_concurrent_releases_get_revisions_one_to_eight() {
         .iter()
         .filter(|r| r["status"] == "deployed")
         .count();
-    assert_eq!(deployed, 1, "exactly one revision is deployed: {history}");
+    assert_eq!(deployed, 1, "exactly one revision is deployed: {rows}");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("web/shop"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

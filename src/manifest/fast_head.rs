@@ -177,10 +177,10 @@ fn child_section(section: Section, key: &str, seen: &mut [bool; 6]) -> Option<Se
         (Section::Metadata, "annotations") => Some(5),
         _ => None,
     };
-    if let Some(slot) = slot {
-        if std::mem::replace(&mut seen[slot], true) {
-            return None;
-        }
+    if let Some(slot) = slot
+        && std::mem::replace(&mut seen[slot], true)
+    {
+        return None;
     }
     Some(match (section, key) {
         (Section::Top, "metadata") => Section::Metadata,

@@ -118,14 +118,8 @@ impl FileStore {
 
     /// Revision numbers present on disk, ascending.
     fn revisions(&self, namespace: &str, name: &str) -> Result<Vec<u64>, StoreError> {
-        let dir = self.release_dir(namespace, name);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_error(&dir, &e)),
-        };
-        let mut revisions: Vec<u64> = entries
-            .filter_map(Result::ok)
+        let mut revisions: Vec<u64> = entries(&self.release_dir(namespace, name))?
+            .into_iter()
             .filter_map(|e| {
                 let file = e.file_name();
                 let file = file.to_str()?;
@@ -324,14 +318,18 @@ impl Store for FileStore {
     }
 }
 
+/// The entries of a folder; a missing folder has none.
+fn entries(dir: &Path) -> Result<Vec<fs::DirEntry>, StoreError> {
+    match fs::read_dir(dir) {
+        Ok(entries) => Ok(entries.filter_map(Result::ok).collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(io_error(dir, &e)),
+    }
+}
+
 fn sorted_dirs(dir: &Path) -> Result<Vec<String>, StoreError> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_error(dir, &e)),
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
+    let mut names: Vec<String> = entries(dir)?
+        .into_iter()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| !n.starts_with('.'))

@@ -67,10 +67,10 @@ impl RenderError {
                 .detail()
                 .map_or_else(|| kind.to_string(), str::to_string),
         };
-        if !std::ptr::eq(err, outer) {
-            if let Some(line) = outer.line() {
-                message.push_str(&format!(" (reached from {}:{line})", place(outer)));
-            }
+        if !std::ptr::eq(err, outer)
+            && let Some(line) = outer.line()
+        {
+            message.push_str(&format!(" (reached from {}:{line})", place(outer)));
         }
         RenderError {
             file: place(err),

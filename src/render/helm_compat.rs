@@ -90,7 +90,7 @@ pub fn quote(value: &Value) -> Result<String, Error> {
     if value.is_none() {
         return Ok(String::new());
     }
-    Ok(go_quote(&plain_string(value)))
+    Ok(crate::yaml::double_quoted(&plain_string(value)))
 }
 
 /// `{{ values.name | squote }}`: single quotes, no escaping.
@@ -116,38 +116,6 @@ pub fn plain_string(value: &Value) -> String {
 /// `{{ values.enabled | string }}`: text as Helm's `toString` gives it (`true`, not `True`).
 pub fn string(value: &Value) -> Result<String, Error> {
     Ok(plain_string(defined(value, "string")?))
-}
-
-/// Go's `strconv.Quote`: escapes quotes, backslashes and non-printable characters.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{07}' => out.push_str("\\a"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\u{0b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if c.is_control() || c == '\u{feff}' => {
-                if (c as u32) <= 0xffff {
-                    out.push_str(&format!("\\u{:04x}", c as u32))
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32))
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `{{ "secret" | b64encode }}`: standard base64 with padding.

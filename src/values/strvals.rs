@@ -306,7 +306,7 @@ impl Parser<'_> {
                 let path = text.trim();
                 (self.read_file)(path)
                     .map(Value::String)
-                    .or_else(|reason| error(reason))
+                    .or_else(error)
             }
             _ => Ok(Value::String(text)),
         }
@@ -443,10 +443,11 @@ fn infer_type(text: &str) -> Value {
     if text == "0" {
         return Value::from(0);
     }
-    if !text.is_empty() && !text.starts_with('0') {
-        if let Ok(number) = parse_go_int(text) {
-            return Value::from(number);
-        }
+    if !text.is_empty()
+        && !text.starts_with('0')
+        && let Ok(number) = parse_go_int(text)
+    {
+        return Value::from(number);
     }
     Value::String(text.to_string())
 }

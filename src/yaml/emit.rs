@@ -156,7 +156,10 @@ fn needs_double_quotes(s: &str) -> bool {
     })
 }
 
-fn double_quoted(s: &str) -> String {
+/// A double-quoted string with Go's `strconv.Quote` escapes (`\"`, `\\`,
+/// `\n`, `\t`, `\x01`, `\u2028`, ...). Every such escape is also valid in a
+/// YAML double-quoted scalar, so one function serves Helm's `quote` and YAML.
+pub fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -164,10 +167,15 @@ fn double_quoted(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
+            '\t' => out.push_str("\\t"),
+            '\u{07}' => out.push_str("\\a"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\u{0b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
             }
             c => out.push(c),
         }

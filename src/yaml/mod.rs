@@ -9,7 +9,7 @@
 
 mod emit;
 
-pub use emit::{resolves_to_non_string, to_yaml};
+pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
 
 use serde_json::{Map, Number, Value};
 use std::fmt;
