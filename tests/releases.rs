@@ -44,16 +44,10 @@ fn each_release_records_the_next_revision_and_supersedes_the_last() {
         first.contains("revision 1 deployed (seedapp-1.4.0)"),
         "{first}"
     );
-    assert!(
-        first.contains("2 to add, 0 to change, 0 to remove"),
-        "{first}"
-    );
+
     let second = release(dir.path(), &["--set", "replicaCount=5"]);
     assert!(second.contains("revision 2 deployed"), "{second}");
-    assert!(
-        second.contains("0 to add, 1 to change, 0 to remove"),
-        "{second}"
-    );
+
 
     let (_, rows) = history_json(dir.path());
     let history = rows.to_string();
