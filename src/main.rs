@@ -1,5 +1,6 @@
 //! The kinja binary: parse the arguments, run the command, print the error,
-//! choose the exit code (0 success, 1 user error).
+//! choose the exit code (0 success, 1 user error, 2 changes found by
+//! `diff --detailed-exitcode`).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -20,7 +21,8 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     match kinja::cli::run(cli, &mut stdout, &mut stderr) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(kinja::cli::Outcome::Done) => ExitCode::SUCCESS,
+        Ok(kinja::cli::Outcome::Changes) => ExitCode::from(2),
         Err(e) => {
             use std::io::Write;
             let _ = writeln!(stderr, "Error: {e}");

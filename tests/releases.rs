@@ -30,9 +30,17 @@ fn cmd(store: &Path, args: &[&str]) -> assert_cmd::Command {
 
 /// The revision numbers of shop's history and the parsed `history -o json`.
 fn history_json(store: &Path) -> (Vec<u64>, serde_json::Value) {
-    let history = success(&mut cmd(store, &["history", "shop", "-n", "web", "-o", "json"]));
+    let history = success(&mut cmd(
+        store,
+        &["history", "shop", "-n", "web", "-o", "json"],
+    ));
     let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
-    let revisions = rows.as_array().unwrap().iter().map(|r| r["revision"].as_u64().unwrap()).collect();
+    let revisions = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_u64().unwrap())
+        .collect();
     (revisions, rows)
 }
 
@@ -45,9 +53,16 @@ fn each_release_records_the_next_revision_and_supersedes_the_last() {
         "{first}"
     );
 
+    assert!(
+        first.contains("2 to add, 0 to change, 0 to remove"),
+        "{first}"
+    );
     let second = release(dir.path(), &["--set", "replicaCount=5"]);
     assert!(second.contains("revision 2 deployed"), "{second}");
-
+    assert!(
+        second.contains("0 to add, 1 to change, 0 to remove"),
+        "{second}"
+    );
 
     let (_, rows) = history_json(dir.path());
     let history = rows.to_string();

@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one small handler per subcommand.
 //! Handlers turn flags into plain data, call the library and print.
 
+mod diff;
 mod release;
 mod render;
 mod store_args;
@@ -39,11 +40,22 @@ pub enum Command {
     List(release::ListArgs),
     /// Remove a release from the store.
     Uninstall(release::UninstallArgs),
+    /// Show what would change, resource by resource.
+    #[command(subcommand)]
+    Diff(diff::DiffCommand),
+}
+
+/// How a successful command ended: `Changes` is `diff --detailed-exitcode`
+/// finding changes (exit code 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    Changes,
 }
 
 /// Runs a parsed command line, writing results to `stdout` and warnings to `stderr`.
-pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Error> {
-    match cli.command {
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Outcome, Error> {
+    let done = match cli.command {
         Command::Render(args) => render::run(args, stdout, stderr),
         Command::Release(args) => release::release(args, stdout, stderr),
         Command::History(args) => release::history(args, stdout),
@@ -51,7 +63,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(
         Command::Rollback(args) => release::rollback(args, stdout),
         Command::List(args) => release::list(args, stdout),
         Command::Uninstall(args) => release::uninstall(args, stdout),
-    }
+        Command::Diff(command) => return diff::run(command, stdout, stderr),
+    };
+    done.map(|()| Outcome::Done)
 }
 
 /// Writes all of `text`, treating a closed pipe (`kinja render | head`) as success.

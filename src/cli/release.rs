@@ -197,12 +197,6 @@ pub fn release(
 
 /// `N to add, N to change, N to remove` against the previous manifest.
 fn change_summary(previous_manifest: &str, record: &Record) -> Result<String, Error> {
-    let _ = (previous_manifest, record);
-    Ok(String::new())
-}
-
-#[cfg(any())]
-fn change_summary_with_diff(previous_manifest: &str, record: &Record) -> Result<String, Error> {
     let options = crate::diff::DiffOptions {
         default_namespace: record.namespace.clone(),
         ..crate::diff::DiffOptions::default()

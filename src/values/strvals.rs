@@ -304,9 +304,7 @@ impl Parser<'_> {
             SetFlag::Set => Ok(infer_type(&text)),
             SetFlag::SetFile => {
                 let path = text.trim();
-                (self.read_file)(path)
-                    .map(Value::String)
-                    .or_else(error)
+                (self.read_file)(path).map(Value::String).or_else(error)
             }
             _ => Ok(Value::String(text)),
         }

@@ -1,0 +1,147 @@
+//! The three ways to print a diff report: unified diffs per resource
+//! (`-o diff`), one line per change (`-o simple`) and JSON (`-o json`).
+
+use super::{Change, DiffReport, ResourceChange, Summary};
+
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const RESET: &str = "\x1b[0m";
+
+/// `N to add, N to change, N to remove`.
+pub fn summary_line(summary: &Summary) -> String {
+    format!(
+        "{} to add, {} to change, {} to remove",
+        summary.add, summary.change, summary.remove
+    )
+}
+
+fn verb(change: Change) -> &'static str {
+    match change {
+        Change::Added => "added",
+        Change::Removed => "removed",
+        Change::Changed => "changed",
+        Change::Unchanged => "unchanged",
+        Change::Renamed => "renamed",
+    }
+}
+
+/// `web, shop-seedapp, Deployment (apps) changed`: namespace, name, kind, group.
+fn header(change: &ResourceChange) -> String {
+    let group = if change.group().is_empty() {
+        "core"
+    } else {
+        change.group()
+    };
+    let renamed = change
+        .old_name
+        .as_ref()
+        .map(|old| format!(" from {old}"))
+        .unwrap_or_default();
+    format!(
+        "{}, {}, {} ({group}) {}{renamed}",
+        change.namespace,
+        change.name,
+        change.kind,
+        verb(change.change)
+    )
+}
+
+/// Every changed resource with its header and hunks, then the summary line.
+pub fn format_diff(report: &DiffReport, color: bool) -> String {
+    let mut out = String::new();
+    for change in report
+        .changes
+        .iter()
+        .filter(|c| c.change != Change::Unchanged)
+    {
+        if color {
+            out.push_str(&format!("{BOLD}{}{RESET}\n", header(change)));
+        } else {
+            out.push_str(&header(change));
+            out.push('\n');
+        }
+        for line in change.diff.as_deref().unwrap_or("").lines() {
+            let paint = match line.as_bytes().first() {
+                _ if !color => None,
+                Some(b'+') => Some(GREEN),
+                Some(b'-') => Some(RED),
+                Some(b'@') => Some(CYAN),
+                _ => None,
+            };
+            match paint {
+                Some(code) => out.push_str(&format!("{code}{line}{RESET}\n")),
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if !report.has_changes() {
+        out.push_str("No changes.\n");
+    }
+    out.push_str(&summary_line(&report.summary));
+    out.push('\n');
+    out
+}
+
+/// One line per added, removed, changed or renamed resource, then the summary.
+pub fn format_simple(report: &DiffReport) -> String {
+    let mut out = String::new();
+    for change in report
+        .changes
+        .iter()
+        .filter(|c| c.change != Change::Unchanged)
+    {
+        let mark = match change.change {
+            Change::Added => '+',
+            Change::Removed => '-',
+            _ => '~',
+        };
+        let renamed = change
+            .old_name
+            .as_ref()
+            .map(|o| format!(" (from {o})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{mark} {:<9} {} {} {}/{}{renamed}\n",
+            verb(change.change),
+            change.api_version,
+            change.kind,
+            change.namespace,
+            change.name
+        ));
+    }
+    out.push_str(&summary_line(&report.summary));
+    out.push('\n');
+    out
+}
+
+/// `{"changes": [...], "summary": {...}}`, unchanged resources included.
+pub fn format_json(report: &DiffReport) -> String {
+    let changes: Vec<serde_json::Value> = report
+        .changes
+        .iter()
+        .map(|c| {
+            let mut entry = serde_json::json!({
+                "change": c.change,
+                "apiVersion": c.api_version,
+                "kind": c.kind,
+                "namespace": c.namespace,
+                "name": c.name,
+            });
+            if let Some(diff) = &c.diff {
+                entry["diff"] = serde_json::Value::String(diff.clone());
+            }
+            if let Some(old) = &c.old_name {
+                entry["oldName"] = serde_json::Value::String(old.clone());
+            }
+            entry
+        })
+        .collect();
+    let report = serde_json::json!({"changes": changes, "summary": report.summary});
+    serde_json::to_string_pretty(&report).expect("JSON") + "\n"
+}

@@ -1,0 +1,333 @@
+//! Resource-level diffs between two manifests: what the next render would
+//! change against the last revision, or between any two revisions or files.
+//!
+//! Resources are matched by identity (API group, kind, namespace, name; the
+//! release namespace where a document has none) and each is added, removed,
+//! changed or unchanged. Documents are compared by their text first, and
+//! only the ones that differ are parsed, normalized (keys sorted, comments
+//! dropped) and diffed, so a large manifest with few changes is cheap and
+//! reordering keys or documents is never a change.
+//!
+//! ```text
+//! web, shop-seedapp, Deployment (apps) changed
+//! @@ -22,7 +22,7 @@
+//!          - containerPort: 80
+//!            name: http
+//! -  replicas: 3
+//! +  replicas: 5
+//! 0 to add, 1 to change, 0 to remove
+//! ```
+//!
+//! Changes are listed in the new manifest's order, then removed resources
+//! in the old manifest's order. Secret values are never shown unless asked.
+
+mod format;
+mod normalize;
+
+pub use format::{format_diff, format_json, format_simple, summary_line};
+
+use crate::manifest::{Document, Manifest};
+use crate::render::RenderError;
+use std::collections::HashMap;
+
+/// How to compare and what to leave out.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// Lines of context around each change.
+    pub context: usize,
+    /// Show the values of Secrets' `data` and `stringData`.
+    pub show_secrets: bool,
+    /// Kinds left out of the report entirely (case-insensitive).
+    pub suppress: Vec<String>,
+    /// Pair a removed and an added resource of one kind as a rename when
+    /// their contents are at least this similar (0.0 to 1.0).
+    pub find_renames: Option<f64>,
+    /// The namespace of documents that name none (the release namespace).
+    pub default_namespace: String,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            context: 3,
+            show_secrets: false,
+            suppress: Vec::new(),
+            find_renames: None,
+            default_namespace: "default".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+    Renamed,
+}
+
+/// One resource's fate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceChange {
+    pub change: Change,
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    /// The old name, for renames.
+    pub old_name: Option<String>,
+    /// Unified diff hunks (no colour); `None` for unchanged resources.
+    pub diff: Option<String>,
+}
+
+impl ResourceChange {
+    /// The API group: `apps` for `apps/v1`, empty for the core `v1`.
+    pub fn group(&self) -> &str {
+        group_of(&self.api_version)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub remove: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffReport {
+    pub changes: Vec<ResourceChange>,
+    pub summary: Summary,
+}
+
+impl DiffReport {
+    pub fn has_changes(&self) -> bool {
+        self.summary.add + self.summary.change + self.summary.remove > 0
+    }
+}
+
+/// What identifies a resource across manifests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Identity {
+    group: String,
+    kind: String,
+    namespace: String,
+    name: String,
+}
+
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// Compares two manifest streams, each given as (name for errors, text).
+pub fn diff_manifests(
+    old: (&str, &str),
+    new: (&str, &str),
+    options: &DiffOptions,
+) -> Result<DiffReport, RenderError> {
+    let old_docs = kept_documents(old, options)?;
+    let new_docs = kept_documents(new, options)?;
+    let old_index = index_by_identity(&old_docs, old.0, options)?;
+    index_by_identity(&new_docs, new.0, options)?;
+
+    let mut matched = vec![false; old_docs.len()];
+    let mut changes = Vec::with_capacity(new_docs.len());
+    let mut added = Vec::new();
+    for (position, doc) in new_docs.iter().enumerate() {
+        let identity = identity(doc, options);
+        match old_index.get(&identity) {
+            Some(&old_position) => {
+                matched[old_position] = true;
+                changes.push(compare(&old_docs[old_position], doc, options));
+            }
+            None => {
+                added.push((changes.len(), position));
+                changes.push(whole(doc, Change::Added, options));
+            }
+        }
+    }
+    let removed: Vec<usize> = (0..old_docs.len()).filter(|&i| !matched[i]).collect();
+    let mut removed_changes: Vec<Option<ResourceChange>> = removed
+        .iter()
+        .map(|&i| Some(whole(&old_docs[i], Change::Removed, options)))
+        .collect();
+
+    if let Some(threshold) = options.find_renames {
+        for (added_at, removed_at) in
+            pair_renames(&old_docs, &removed, &new_docs, &added, threshold, options)
+        {
+            let old_doc = &old_docs[removed[removed_at]];
+            let new_doc = &new_docs[added[added_at].1];
+            let mut renamed = compare(old_doc, new_doc, options);
+            renamed.change = Change::Renamed;
+            renamed.old_name = Some(old_doc.head.name.clone());
+            changes[added[added_at].0] = renamed;
+            removed_changes[removed_at] = None;
+        }
+    }
+    changes.extend(removed_changes.into_iter().flatten());
+
+    let mut summary = Summary::default();
+    for change in &changes {
+        match change.change {
+            Change::Added => summary.add += 1,
+            Change::Removed => summary.remove += 1,
+            Change::Changed | Change::Renamed => summary.change += 1,
+            Change::Unchanged => summary.unchanged += 1,
+        }
+    }
+    Ok(DiffReport { changes, summary })
+}
+
+fn kept_documents(
+    (name, text): (&str, &str),
+    options: &DiffOptions,
+) -> Result<Vec<Document>, RenderError> {
+    let mut documents = Manifest::parse_stream(text, name)?;
+    documents.retain(|d| {
+        !options
+            .suppress
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&d.head.kind))
+    });
+    Ok(documents)
+}
+
+fn identity(doc: &Document, options: &DiffOptions) -> Identity {
+    Identity {
+        group: group_of(&doc.head.api_version).to_string(),
+        kind: doc.head.kind.clone(),
+        namespace: doc
+            .head
+            .namespace
+            .clone()
+            .unwrap_or_else(|| options.default_namespace.clone()),
+        name: doc.head.name.clone(),
+    }
+}
+
+/// Position of each identity; two documents with one identity are a broken manifest.
+fn index_by_identity(
+    docs: &[Document],
+    file: &str,
+    options: &DiffOptions,
+) -> Result<HashMap<Identity, usize>, RenderError> {
+    let mut index = HashMap::with_capacity(docs.len());
+    for (position, doc) in docs.iter().enumerate() {
+        let id = identity(doc, options);
+        if index.insert(id.clone(), position).is_some() {
+            return Err(RenderError {
+                file: file.to_string(),
+                line: Some(doc.line),
+                message: format!(
+                    "two documents are the same resource ({} {} {}/{}); a manifest holds each resource once",
+                    doc.head.api_version, id.kind, id.namespace, id.name
+                ),
+                snippet: None,
+            });
+        }
+    }
+    Ok(index)
+}
+
+fn change_of(
+    doc: &Document,
+    change: Change,
+    options: &DiffOptions,
+    diff: Option<String>,
+) -> ResourceChange {
+    ResourceChange {
+        change,
+        api_version: doc.head.api_version.clone(),
+        kind: doc.head.kind.clone(),
+        namespace: doc
+            .head
+            .namespace
+            .clone()
+            .unwrap_or_else(|| options.default_namespace.clone()),
+        name: doc.head.name.clone(),
+        old_name: None,
+        diff,
+    }
+}
+
+/// A matched pair: identical text is unchanged without parsing; otherwise
+/// the normalized forms decide.
+fn compare(old: &Document, new: &Document, options: &DiffOptions) -> ResourceChange {
+    if old.text == new.text {
+        return change_of(new, Change::Unchanged, options, None);
+    }
+    let (old_text, new_text) = normalize::pair(old, new, options.show_secrets);
+    if old_text == new_text {
+        return change_of(new, Change::Unchanged, options, None);
+    }
+    change_of(
+        new,
+        Change::Changed,
+        options,
+        Some(hunks(&old_text, &new_text, options.context)),
+    )
+}
+
+/// An added or removed resource, shown whole.
+fn whole(doc: &Document, change: Change, options: &DiffOptions) -> ResourceChange {
+    let text = normalize::single(doc, options.show_secrets);
+    let diff = match change {
+        Change::Removed => hunks(&text, "", options.context),
+        _ => hunks("", &text, options.context),
+    };
+    change_of(doc, change, options, Some(diff))
+}
+
+fn hunks(old: &str, new: &str, context: usize) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(context)
+        .to_string()
+}
+
+/// Greedy pairing of removed and added resources of one kind by similarity.
+/// Returns (index into `added`, index into `removed`) pairs.
+fn pair_renames(
+    old_docs: &[Document],
+    removed: &[usize],
+    new_docs: &[Document],
+    added: &[(usize, usize)],
+    threshold: f64,
+    options: &DiffOptions,
+) -> Vec<(usize, usize)> {
+    let mut candidates = Vec::new();
+    for (r, &old_position) in removed.iter().enumerate() {
+        let old_doc = &old_docs[old_position];
+        for (a, &(_, new_position)) in added.iter().enumerate() {
+            let new_doc = &new_docs[new_position];
+            if old_doc.head.kind != new_doc.head.kind
+                || group_of(&old_doc.head.api_version) != group_of(&new_doc.head.api_version)
+            {
+                continue;
+            }
+            let (old_text, new_text) = normalize::pair(old_doc, new_doc, options.show_secrets);
+            let ratio = f64::from(similar::TextDiff::from_lines(&old_text, &new_text).ratio());
+            if ratio >= threshold {
+                candidates.push((ratio, a, r));
+            }
+        }
+    }
+    candidates.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let (mut used_added, mut used_removed) = (vec![false; added.len()], vec![false; removed.len()]);
+    let mut pairs = Vec::new();
+    for (_, a, r) in candidates {
+        if !used_added[a] && !used_removed[r] {
+            used_added[a] = true;
+            used_removed[r] = true;
+            pairs.push((a, r));
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,102 @@
+//! The normalized form of a document for diffing: parsed, keys sorted
+//! recursively, comments gone, written back as YAML; Secret values masked.
+
+use crate::manifest::Document;
+use serde_json::{Map, Value};
+
+/// What stands in for a secret value that is the same on both sides.
+const HIDDEN: &str = "(hidden)";
+/// What stands in for a secret value that differs: the line changes, the value stays hidden.
+const HIDDEN_BEFORE: &str = "(hidden, before)";
+const HIDDEN_AFTER: &str = "(hidden, after)";
+
+/// Both sides of a changed resource, secrets masked key by key so that a
+/// changed value shows as a changed line with no value.
+pub fn pair(old: &Document, new: &Document, show_secrets: bool) -> (String, String) {
+    let mut old_value = parse(old);
+    let mut new_value = parse(new);
+    if !show_secrets && is_secret(old) && is_secret(new) {
+        mask_pair(&mut old_value, &mut new_value);
+    } else if !show_secrets {
+        mask_alone(&mut old_value, is_secret(old));
+        mask_alone(&mut new_value, is_secret(new));
+    }
+    (
+        crate::yaml::to_yaml(&old_value),
+        crate::yaml::to_yaml(&new_value),
+    )
+}
+
+/// One side alone (an added or removed resource).
+pub fn single(doc: &Document, show_secrets: bool) -> String {
+    let mut value = parse(doc);
+    mask_alone(&mut value, is_secret(doc) && !show_secrets);
+    crate::yaml::to_yaml(&value)
+}
+
+fn is_secret(doc: &Document) -> bool {
+    doc.head.kind == "Secret" && !doc.head.api_version.contains('/')
+}
+
+/// The document as a value with sorted keys. It was validated when read, so
+/// a parse failure cannot happen; its text stands in if it ever does.
+fn parse(doc: &Document) -> Value {
+    match crate::yaml::parse_value(&doc.text) {
+        Ok(value) => sorted(value),
+        Err(_) => Value::String(doc.text.clone()),
+    }
+}
+
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+const SECRET_FIELDS: [&str; 2] = ["data", "stringData"];
+
+fn secret_field<'a>(value: &'a mut Value, field: &str) -> Option<&'a mut Map<String, Value>> {
+    value.get_mut(field)?.as_object_mut()
+}
+
+fn mask_alone(value: &mut Value, secret: bool) {
+    if !secret {
+        return;
+    }
+    for field in SECRET_FIELDS {
+        if let Some(entries) = secret_field(value, field) {
+            for entry in entries.values_mut() {
+                *entry = Value::String(HIDDEN.into());
+            }
+        }
+    }
+}
+
+fn mask_pair(old: &mut Value, new: &mut Value) {
+    for field in SECRET_FIELDS {
+        let old_entries = secret_field(old, field)
+            .map(|m| m.clone())
+            .unwrap_or_default();
+        if let Some(new_entries) = secret_field(new, field) {
+            for (key, entry) in new_entries.iter_mut() {
+                let same = old_entries.get(key) == Some(entry);
+                *entry = Value::String(if same { HIDDEN } else { HIDDEN_AFTER }.into());
+            }
+        }
+        let new_entries = secret_field(new, field)
+            .map(|m| m.clone())
+            .unwrap_or_default();
+        if let Some(old_map) = secret_field(old, field) {
+            for (key, entry) in old_map.iter_mut() {
+                let same = new_entries.get(key).and_then(Value::as_str) == Some(HIDDEN);
+                *entry = Value::String(if same { HIDDEN } else { HIDDEN_BEFORE }.into());
+            }
+        }
+    }
+}

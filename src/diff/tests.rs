@@ -1,0 +1,221 @@
+use super::*;
+
+fn opts() -> DiffOptions {
+    DiffOptions {
+        default_namespace: "web".into(),
+        ..DiffOptions::default()
+    }
+}
+
+fn diff(old: &str, new: &str, options: &DiffOptions) -> DiffReport {
+    diff_manifests(("old.yaml", old), ("new.yaml", new), options).unwrap()
+}
+
+const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  paused: false\n";
+const SERVICE: &str =
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIP\n";
+
+fn stream(docs: &[&str]) -> String {
+    docs.iter().map(|d| format!("---\n{d}")).collect()
+}
+
+#[test]
+fn matched_by_identity_and_counted() {
+    let old = stream(&[DEPLOY, SERVICE]);
+    let new_deploy = DEPLOY.replace("replicas: 3", "replicas: 5");
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n";
+    let report = diff(&old, &stream(&[&new_deploy, ingress]), &opts());
+    let kinds: Vec<_> = report
+        .changes
+        .iter()
+        .map(|c| (c.kind.as_str(), c.change))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Deployment", Change::Changed),
+            ("Ingress", Change::Added),
+            ("Service", Change::Removed)
+        ]
+    );
+    assert_eq!(
+        report.summary,
+        Summary {
+            add: 1,
+            change: 1,
+            remove: 1,
+            unchanged: 0
+        }
+    );
+    let hunk = report.changes[0].diff.as_deref().unwrap();
+    assert!(hunk.contains("-  replicas: 3\n+  replicas: 5\n"), "{hunk}");
+}
+
+#[test]
+fn reordering_keys_documents_or_sources_is_no_change() {
+    let old = stream(&[DEPLOY, SERVICE]);
+    let reordered = "# Source: x/templates/other.yaml\nkind: Deployment\napiVersion: apps/v1\nspec:\n  paused: false\n  replicas: 3\nmetadata:\n  name: web\n";
+    let report = diff(&old, &stream(&[SERVICE, reordered]), &opts());
+    assert!(!report.has_changes(), "{report:?}");
+    assert_eq!(report.summary.unchanged, 2);
+}
+
+#[test]
+fn the_release_namespace_fills_in_missing_namespaces() {
+    let explicit = DEPLOY.replace("  name: web\n", "  name: web\n  namespace: web\n");
+    let report = diff(&stream(&[DEPLOY]), &stream(&[&explicit]), &opts());
+    assert_eq!(
+        report.summary.unchanged + report.summary.change,
+        1,
+        "same resource: {report:?}"
+    );
+    let elsewhere = DEPLOY.replace("  name: web\n", "  name: web\n  namespace: other\n");
+    let report = diff(&stream(&[DEPLOY]), &stream(&[&elsewhere]), &opts());
+    assert_eq!((report.summary.add, report.summary.remove), (1, 1));
+}
+
+#[test]
+fn secrets_are_masked_in_every_output() {
+    let secret = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  PASSWORD: {v}\n  USER: cm9vdA==\n"
+        )
+    };
+    let report = diff(
+        &stream(&[&secret("c2VjcmV0")]),
+        &stream(&[&secret("b3RoZXI=")]),
+        &opts(),
+    );
+    assert_eq!(report.summary.change, 1);
+    for text in [
+        format_diff(&report, false),
+        format_simple(&report),
+        format_json(&report),
+    ] {
+        assert!(
+            !text.contains("c2VjcmV0") && !text.contains("b3RoZXI=") && !text.contains("cm9vdA=="),
+            "{text}"
+        );
+    }
+    let shown = format_diff(&report, false);
+    assert!(
+        shown.contains("-  PASSWORD: (hidden, before)\n+  PASSWORD: (hidden, after)"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("-  USER"),
+        "an unchanged key is not a change: {shown}"
+    );
+    let revealed = diff(
+        &stream(&[&secret("c2VjcmV0")]),
+        &stream(&[&secret("b3RoZXI=")]),
+        &DiffOptions {
+            show_secrets: true,
+            ..opts()
+        },
+    );
+    assert!(format_diff(&revealed, false).contains("+  PASSWORD: b3RoZXI="));
+    let added = diff("", &stream(&[&secret("c2VjcmV0")]), &opts());
+    assert!(!format_diff(&added, false).contains("c2VjcmV0"));
+}
+
+#[test]
+fn renames_pair_similar_resources_of_one_kind() {
+    let old = stream(&[DEPLOY]);
+    let renamed = DEPLOY.replace("name: web", "name: web-v2");
+    let report = diff(
+        &old,
+        &stream(&[&renamed]),
+        &DiffOptions {
+            find_renames: Some(0.5),
+            ..opts()
+        },
+    );
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].change, Change::Renamed);
+    assert_eq!(report.changes[0].old_name.as_deref(), Some("web"));
+    assert_eq!(
+        report.summary,
+        Summary {
+            add: 0,
+            change: 1,
+            remove: 0,
+            unchanged: 0
+        }
+    );
+    let strict = diff(
+        &old,
+        &stream(&[&renamed]),
+        &DiffOptions {
+            find_renames: Some(0.99),
+            ..opts()
+        },
+    );
+    assert_eq!((strict.summary.add, strict.summary.remove), (1, 1));
+}
+
+#[test]
+fn suppressed_kinds_are_left_out() {
+    let report = diff(
+        "",
+        &stream(&[DEPLOY, SERVICE]),
+        &DiffOptions {
+            suppress: vec!["service".into()],
+            ..opts()
+        },
+    );
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].kind, "Deployment");
+}
+
+#[test]
+fn context_lines_follow_the_option() {
+    let long: String = (0..20).map(|i| format!("  k{i:02}: v\n")).collect();
+    let old = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n{long}");
+    let new = old.replace("k10: v", "k10: w");
+    let narrow = diff(
+        &stream(&[&old]),
+        &stream(&[&new]),
+        &DiffOptions {
+            context: 1,
+            ..opts()
+        },
+    );
+    let hunk = narrow.changes[0].diff.as_deref().unwrap();
+    assert_eq!(hunk.lines().count(), 1 + 1 + 2 + 1, "{hunk}");
+}
+
+#[test]
+fn summary_and_formats() {
+    let report = diff(&stream(&[DEPLOY]), &stream(&[DEPLOY, SERVICE]), &opts());
+    assert!(format_diff(&report, false).ends_with("1 to add, 0 to change, 0 to remove\n"));
+    assert!(format_diff(&report, false).starts_with("web, web, Service (core) added\n"));
+    assert_eq!(
+        format_simple(&report),
+        "+ added     v1 Service web/web\n1 to add, 0 to change, 0 to remove\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&format_json(&report)).unwrap();
+    assert_eq!(json["changes"][0]["change"], "unchanged");
+    assert!(json["changes"][0].get("diff").is_none());
+    assert_eq!(json["changes"][1]["apiVersion"], "v1");
+    assert_eq!(json["summary"]["add"], 1);
+    let colored = format_diff(&report, true);
+    assert!(
+        colored.contains("\x1b[32m+") && colored.contains("\x1b[1m"),
+        "{colored}"
+    );
+    let none = diff(&stream(&[DEPLOY]), &stream(&[DEPLOY]), &opts());
+    assert_eq!(
+        format_diff(&none, false),
+        "No changes.\n0 to add, 0 to change, 0 to remove\n"
+    );
+}
+
+#[test]
+fn broken_inputs_are_errors() {
+    let err = diff_manifests(("old.yaml", "kind: [\n"), ("new.yaml", ""), &opts()).unwrap_err();
+    assert_eq!(err.file, "old.yaml");
+    let twice = stream(&[DEPLOY, DEPLOY]);
+    let err = diff_manifests(("old.yaml", ""), ("new.yaml", &twice), &opts()).unwrap_err();
+    assert!(err.message.contains("same resource"), "{}", err.message);
+}
