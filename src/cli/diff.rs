@@ -166,6 +166,7 @@ pub fn run(
         suppress: common.suppress.clone(),
         find_renames: common.find_renames,
         default_namespace: namespace,
+        list_unchanged: matches!(common.output, DiffFormat::Json),
     };
     let report = diff_manifests((&old.0, &old.1), (&new.0, &new.1), &options)?;
     write_out(stdout, &formatted(&report, &common))?;

@@ -26,7 +26,7 @@ mod normalize;
 
 pub use format::{format_diff, format_json, format_simple, summary_line};
 
-use crate::manifest::{Document, Manifest};
+use crate::manifest::{Document, Piece, split_stream};
 use crate::render::RenderError;
 use std::collections::HashMap;
 
@@ -44,6 +44,9 @@ pub struct DiffOptions {
     pub find_renames: Option<f64>,
     /// The namespace of documents that name none (the release namespace).
     pub default_namespace: String,
+    /// List unchanged resources in the report (for `-o json`); otherwise
+    /// they are only counted, and identical documents are never even read.
+    pub list_unchanged: bool,
 }
 
 impl Default for DiffOptions {
@@ -54,6 +57,7 @@ impl Default for DiffOptions {
             suppress: Vec::new(),
             find_renames: None,
             default_namespace: "default".to_string(),
+            list_unchanged: false,
         }
     }
 }
@@ -128,10 +132,66 @@ pub fn diff_manifests(
     new: (&str, &str),
     options: &DiffOptions,
 ) -> Result<DiffReport, RenderError> {
-    let old_docs = kept_documents(old, options)?;
-    let new_docs = kept_documents(new, options)?;
-    let old_index = index_by_identity(&old_docs, old.0, options)?;
-    index_by_identity(&new_docs, new.0, options)?;
+    let old_pieces = split_stream(old.1);
+    let new_pieces = split_stream(new.1);
+    // Identical documents are unchanged: pair them by text before reading
+    // anything, so a big manifest with few changes costs little. Listing
+    // unchanged resources or suppressing kinds needs every head, so then
+    // every document is read.
+    let read_everything = options.list_unchanged || !options.suppress.is_empty();
+    let mut old_same = vec![false; old_pieces.len()];
+    let mut new_same = vec![false; new_pieces.len()];
+    if !read_everything {
+        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::with_capacity(old_pieces.len());
+        for (i, piece) in old_pieces.iter().enumerate().rev() {
+            by_text.entry(piece.text).or_default().push(i);
+        }
+        for (i, piece) in new_pieces.iter().enumerate() {
+            if let Some(j) = by_text.get_mut(piece.text).and_then(Vec::pop) {
+                old_same[j] = true;
+                new_same[i] = true;
+            }
+        }
+    }
+    let old_docs = read_documents(old, &old_pieces, &old_same, options)?;
+    let new_docs = read_documents(new, &new_pieces, &new_same, options)?;
+    let mut report = diff_documents(&old_docs, &new_docs, old.0, new.0, options)?;
+    report.summary.unchanged += new_same.iter().filter(|&&same| same).count();
+    Ok(report)
+}
+
+/// Reads the documents not already paired by text, leaving out suppressed kinds.
+fn read_documents(
+    (name, text): (&str, &str),
+    pieces: &[Piece],
+    already_paired: &[bool],
+    options: &DiffOptions,
+) -> Result<Vec<Document>, RenderError> {
+    let mut documents = Vec::new();
+    for (piece, &paired) in pieces.iter().zip(already_paired) {
+        if !paired {
+            let document = piece.to_document(text, name)?;
+            if !options
+                .suppress
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&document.head.kind))
+            {
+                documents.push(document);
+            }
+        }
+    }
+    Ok(documents)
+}
+
+fn diff_documents(
+    old_docs: &[Document],
+    new_docs: &[Document],
+    old_name: &str,
+    new_name: &str,
+    options: &DiffOptions,
+) -> Result<DiffReport, RenderError> {
+    let old_index = index_by_identity(old_docs, old_name, options)?;
+    index_by_identity(new_docs, new_name, options)?;
 
     let mut matched = vec![false; old_docs.len()];
     let mut changes = Vec::with_capacity(new_docs.len());
@@ -157,7 +217,7 @@ pub fn diff_manifests(
 
     if let Some(threshold) = options.find_renames {
         for (added_at, removed_at) in
-            pair_renames(&old_docs, &removed, &new_docs, &added, threshold, options)
+            pair_renames(old_docs, &removed, new_docs, &added, threshold, options)
         {
             let old_doc = &old_docs[removed[removed_at]];
             let new_doc = &new_docs[added[added_at].1];
@@ -179,21 +239,10 @@ pub fn diff_manifests(
             Change::Unchanged => summary.unchanged += 1,
         }
     }
+    if !options.list_unchanged {
+        changes.retain(|c| c.change != Change::Unchanged);
+    }
     Ok(DiffReport { changes, summary })
-}
-
-fn kept_documents(
-    (name, text): (&str, &str),
-    options: &DiffOptions,
-) -> Result<Vec<Document>, RenderError> {
-    let mut documents = Manifest::parse_stream(text, name)?;
-    documents.retain(|d| {
-        !options
-            .suppress
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(&d.head.kind))
-    });
-    Ok(documents)
 }
 
 fn identity(doc: &Document, options: &DiffOptions) -> Identity {

@@ -187,7 +187,14 @@ fn context_lines_follow_the_option() {
 
 #[test]
 fn summary_and_formats() {
-    let report = diff(&stream(&[DEPLOY]), &stream(&[DEPLOY, SERVICE]), &opts());
+    let report = diff(
+        &stream(&[DEPLOY]),
+        &stream(&[DEPLOY, SERVICE]),
+        &DiffOptions {
+            list_unchanged: true,
+            ..opts()
+        },
+    );
     assert!(format_diff(&report, false).ends_with("1 to add, 0 to change, 0 to remove\n"));
     assert!(format_diff(&report, false).starts_with("web, web, Service (core) added\n"));
     assert_eq!(
@@ -209,6 +216,34 @@ fn summary_and_formats() {
         format_diff(&none, false),
         "No changes.\n0 to add, 0 to change, 0 to remove\n"
     );
+}
+
+#[test]
+fn identical_documents_are_counted_without_being_listed_unless_asked() {
+    let old = stream(&[DEPLOY, SERVICE]);
+    let new = stream(&[DEPLOY, &SERVICE.replace("ClusterIP", "NodePort")]);
+    let quick = diff(&old, &new, &opts());
+    assert_eq!(
+        quick.summary,
+        Summary {
+            add: 0,
+            change: 1,
+            remove: 0,
+            unchanged: 1
+        }
+    );
+    assert_eq!(quick.changes.len(), 1);
+    let listed = diff(
+        &old,
+        &new,
+        &DiffOptions {
+            list_unchanged: true,
+            ..opts()
+        },
+    );
+    assert_eq!(listed.summary, quick.summary);
+    assert_eq!(listed.changes.len(), 2);
+    assert_eq!(listed.changes[0].change, Change::Unchanged);
 }
 
 #[test]

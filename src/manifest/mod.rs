@@ -117,34 +117,10 @@ impl Manifest {
     /// Documents keep their stream order; `source` comes from a leading
     /// `# Source:` comment when there is one.
     pub fn parse_stream(text: &str, file: &str) -> Result<Vec<Document>, RenderError> {
-        let (mut line, mut counted_to) = (1, 0);
-        let mut documents = Vec::new();
-        for (offset, doc) in split_documents(text) {
-            line += count_newlines(&text.as_bytes()[counted_to..offset]);
-            counted_to = offset;
-            let head = parse_head(doc).map_err(|(message, doc_line)| {
-                yaml_error(
-                    text,
-                    file.to_string(),
-                    line + doc_line.saturating_sub(1),
-                    message,
-                )
-            })?;
-            let source = doc
-                .lines()
-                .next()
-                .and_then(|first| first.strip_prefix("# Source: "))
-                .unwrap_or_default()
-                .to_string();
-            documents.push(Document {
-                source,
-                template: String::new(),
-                line,
-                text: doc.to_string(),
-                head,
-            });
-        }
-        Ok(documents)
+        split_stream(text)
+            .into_iter()
+            .map(|piece| piece.to_document(text, file))
+            .collect()
     }
 
     /// Every document, resources first, as `helm template` prints them.
@@ -174,6 +150,57 @@ impl Document {
         out.push('\n');
         out.push_str(&self.text);
         out.push('\n');
+    }
+}
+
+/// One document of a stream, not yet read: where it starts and its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Piece<'a> {
+    /// The 1-based line of the stream where the document starts.
+    pub line: usize,
+    pub text: &'a str,
+}
+
+/// Splits a stream into documents without reading them (cheap: callers that
+/// compare documents by text read only the ones that differ).
+pub fn split_stream(text: &str) -> Vec<Piece<'_>> {
+    let (mut line, mut counted_to) = (1, 0);
+    split_documents(text)
+        .into_iter()
+        .map(|(offset, doc)| {
+            line += count_newlines(&text.as_bytes()[counted_to..offset]);
+            counted_to = offset;
+            Piece { line, text: doc }
+        })
+        .collect()
+}
+
+impl Piece<'_> {
+    /// Checks the document and reads its head; `stream` and `file` name the
+    /// whole input for errors.
+    pub fn to_document(&self, stream: &str, file: &str) -> Result<Document, RenderError> {
+        let head = parse_head(self.text).map_err(|(message, doc_line)| {
+            yaml_error(
+                stream,
+                file.to_string(),
+                self.line + doc_line.saturating_sub(1),
+                message,
+            )
+        })?;
+        let source = self
+            .text
+            .lines()
+            .next()
+            .and_then(|first| first.strip_prefix("# Source: "))
+            .unwrap_or_default()
+            .to_string();
+        Ok(Document {
+            source,
+            template: String::new(),
+            line: self.line,
+            text: self.text.to_string(),
+            head,
+        })
     }
 }
 
