@@ -345,3 +345,17 @@ fn unknown_flags_are_user_errors() {
     let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
     user_error(&mut chart.render(&["--no-such-flag"]));
 }
+
+#[test]
+fn malformed_set_uses_helms_wording() {
+    let chart = TestChart::new(&[("templates/d.yaml", DEPLOYMENT)]);
+    let err = user_error(&mut chart.render(&["--set", "name1,name2=x"]));
+    assert!(
+        err.contains("failed parsing --set data: key \"name1\" has no value (cannot end with ,)"),
+        "{err}"
+    );
+    let err = user_error(&mut chart.render(&["--set-json", "a=notjson"]));
+    assert!(err.contains("failed parsing --set-json data a=notjson"), "{err}");
+    let err = user_error(&mut chart.render(&["--set-file", "cert=missing.crt"]));
+    assert!(err.contains("failed parsing --set-file data: missing.crt: no such file"), "{err}");
+}

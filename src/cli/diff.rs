@@ -8,8 +8,7 @@ use crate::diff::{
 };
 use crate::error::Error;
 use crate::pipeline;
-use crate::release::{Status, Store, StoreError};
-use crate::render::Release;
+use crate::release::{Store, StoreError};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 
@@ -222,17 +221,7 @@ fn upgrade_inputs(
         }
         Err(e) => return Err(e.into()),
     };
-    let upgrade = latest
-        .as_ref()
-        .is_some_and(|r| r.status != Status::Uninstalled);
-    let release = Release {
-        name: args.name.clone(),
-        namespace: args.namespace.clone(),
-        revision: latest.as_ref().map_or(1, |r| r.revision + 1),
-        is_install: !upgrade,
-        is_upgrade: upgrade,
-        service: "kinja".into(),
-    };
+    let release = crate::release::next_release(&args.name, &args.namespace, latest.as_ref());
     let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)?;
     print_warnings(&rendered.warnings, stderr);
     let old = match latest {

@@ -6,7 +6,6 @@ use super::{StoreArgs, write_out};
 use crate::error::Error;
 use crate::pipeline;
 use crate::release::{ChartInfo, Record, Status, Store, now_rfc3339};
-use crate::render::Release;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
 
@@ -139,15 +138,7 @@ pub fn release(
         &args.name,
         args.history_max,
         &mut |previous| {
-            let upgrade = previous.is_some_and(|p| p.status != Status::Uninstalled);
-            let release = Release {
-                name: args.name.clone(),
-                namespace: args.namespace.clone(),
-                revision: previous.map_or(1, |p| p.revision + 1),
-                is_install: !upgrade,
-                is_upgrade: upgrade,
-                service: "kinja".into(),
-            };
+            let release = crate::release::next_release(&args.name, &args.namespace, previous);
             let rendered =
                 pipeline::render_chart(&chart, user_values.clone(), &release, &capabilities)?;
             previous_manifest = previous.map(|p| p.manifest.clone());
@@ -161,7 +152,7 @@ pub fn release(
                 first_deployed: previous.map_or_else(|| now.clone(), |p| p.first_deployed.clone()),
                 last_deployed: now,
                 description: args.description.clone().unwrap_or_else(|| {
-                    if upgrade {
+                    if release.is_upgrade {
                         "Upgrade complete"
                     } else {
                         "Install complete"

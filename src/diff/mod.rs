@@ -288,16 +288,13 @@ fn change_of(
     options: &DiffOptions,
     diff: Option<String>,
 ) -> ResourceChange {
+    let id = identity(doc, options);
     ResourceChange {
         change,
         api_version: doc.head.api_version.clone(),
-        kind: doc.head.kind.clone(),
-        namespace: doc
-            .head
-            .namespace
-            .clone()
-            .unwrap_or_else(|| options.default_namespace.clone()),
-        name: doc.head.name.clone(),
+        kind: id.kind,
+        namespace: id.namespace,
+        name: id.name,
         old_name: None,
         diff,
     }

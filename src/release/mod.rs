@@ -38,6 +38,24 @@ pub fn validate_release_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The release a render for the next revision sees: an upgrade when a
+/// revision exists that was not uninstalled, an install otherwise.
+pub fn next_release(
+    name: &str,
+    namespace: &str,
+    previous: Option<&Record>,
+) -> crate::render::Release {
+    let upgrade = previous.is_some_and(|p| p.status != Status::Uninstalled);
+    crate::render::Release {
+        name: name.to_string(),
+        namespace: namespace.to_string(),
+        revision: previous.map_or(1, |p| p.revision + 1),
+        is_install: !upgrade,
+        is_upgrade: upgrade,
+        service: "kinja".into(),
+    }
+}
+
 /// Kubernetes' rule for namespaces: a DNS-1123 label (lowercase letters,
 /// digits and '-', at most 63 characters). It also keeps store paths inside the store.
 pub fn validate_namespace(namespace: &str) -> Result<(), String> {
