@@ -355,7 +355,13 @@ fn malformed_set_uses_helms_wording() {
         "{err}"
     );
     let err = user_error(&mut chart.render(&["--set-json", "a=notjson"]));
-    assert!(err.contains("failed parsing --set-json data a=notjson"), "{err}");
+    assert!(
+        err.contains("failed parsing --set-json data a=notjson"),
+        "{err}"
+    );
     let err = user_error(&mut chart.render(&["--set-file", "cert=missing.crt"]));
-    assert!(err.contains("failed parsing --set-file data: missing.crt: no such file"), "{err}");
+    assert!(
+        err.contains("failed parsing --set-file data: missing.crt: no such file"),
+        "{err}"
+    );
 }
