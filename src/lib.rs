@@ -16,6 +16,7 @@ pub mod diff;
 pub mod error;
 pub mod manifest;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod release;
 pub mod render;

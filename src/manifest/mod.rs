@@ -11,7 +11,7 @@ mod order;
 
 pub use order::{INSTALL_ORDER, install_rank};
 
-use crate::render::{RenderError, Rendered};
+use crate::render::{RenderError, Rendered, RenderedTemplate};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -69,33 +69,17 @@ impl Manifest {
     pub fn from_rendered(
         rendered: &Rendered,
         chart_name: &str,
-        file_of: &dyn Fn(&str) -> String,
+        file_of: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<Manifest, RenderError> {
+        // Checking the output is as costly as rendering it: one template per job.
+        let per_template = crate::parallel::map(
+            &rendered.templates,
+            |t| t.text.len(),
+            |template| Self::documents_of(template, chart_name, file_of),
+        );
         let mut documents = Vec::new();
-        for template in &rendered.templates {
-            let source = format!("{chart_name}/templates/{}", template.name);
-            // Lines are counted incrementally: counting from the start for
-            // every document is quadratic in a template with thousands of them.
-            let (mut line, mut counted_to) = (1, 0);
-            for (offset, text) in split_documents(&template.text) {
-                line += count_newlines(&template.text.as_bytes()[counted_to..offset]);
-                counted_to = offset;
-                let head = parse_head(text).map_err(|(message, doc_line)| {
-                    yaml_error(
-                        &template.text,
-                        file_of(&template.name),
-                        line + doc_line.saturating_sub(1),
-                        message,
-                    )
-                })?;
-                documents.push(Document {
-                    source: source.clone(),
-                    template: template.name.clone(),
-                    line,
-                    text: text.to_string(),
-                    head,
-                });
-            }
+        for template_documents in per_template {
+            documents.extend(template_documents?);
         }
         let (mut hooks, mut resources): (Vec<_>, Vec<_>) =
             documents.into_iter().partition(|d| d.head.hook.is_some());
@@ -110,6 +94,39 @@ impl Manifest {
         resources.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
         hooks.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
         Ok(Manifest { resources, hooks })
+    }
+
+    /// The documents of one rendered template, each checked and identified.
+    fn documents_of(
+        template: &RenderedTemplate,
+        chart_name: &str,
+        file_of: &(dyn Fn(&str) -> String + Sync),
+    ) -> Result<Vec<Document>, RenderError> {
+        let source = format!("{chart_name}/templates/{}", template.name);
+        let mut documents = Vec::new();
+        // Lines are counted incrementally: counting from the start for
+        // every document is quadratic in a template with thousands of them.
+        let (mut line, mut counted_to) = (1, 0);
+        for (offset, text) in split_documents(&template.text) {
+            line += count_newlines(&template.text.as_bytes()[counted_to..offset]);
+            counted_to = offset;
+            let head = parse_head(text).map_err(|(message, doc_line)| {
+                yaml_error(
+                    &template.text,
+                    file_of(&template.name),
+                    line + doc_line.saturating_sub(1),
+                    message,
+                )
+            })?;
+            documents.push(Document {
+                source: source.clone(),
+                template: template.name.clone(),
+                line,
+                text: text.to_string(),
+                head,
+            });
+        }
+        Ok(documents)
     }
 
     /// Reads a stream of YAML documents: `kinja render` output, a stored

@@ -19,7 +19,6 @@ pub use error::RenderError;
 use crate::chart::Chart;
 use crate::values::Values;
 use minijinja::{Environment, UndefinedBehavior};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One template's output, before it is split into documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,50 +105,14 @@ impl<'c> Renderer<'c> {
         jobs: &[&str],
         context: &TemplateContext,
     ) -> Vec<Result<String, RenderError>> {
-        let mut order: Vec<usize> = (0..jobs.len()).collect();
-        let size = |i: usize| {
+        let size = |name: &&str| {
             self.chart
                 .templates
                 .iter()
-                .find(|t| t.name == jobs[i])
+                .find(|t| t.name == *name)
                 .map_or(0, |t| t.source.len())
         };
-        order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
-
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len())
-            .max(1);
-        let next = AtomicUsize::new(0);
-        let results: Vec<std::sync::Mutex<Option<Result<String, RenderError>>>> = (0..jobs.len())
-            .map(|_| std::sync::Mutex::new(None))
-            .collect();
-        let work = || {
-            loop {
-                let slot = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&index) = order.get(slot) else { break };
-                let result = self.render_one(jobs[index], context);
-                *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-            }
-        };
-        if threads == 1 {
-            work();
-        } else {
-            std::thread::scope(|scope| {
-                for _ in 1..threads {
-                    scope.spawn(work);
-                }
-                work();
-            });
-        }
-        results
-            .into_iter()
-            .map(|cell| {
-                cell.into_inner()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .expect("every job ran")
-            })
-            .collect()
+        crate::parallel::map(jobs, size, |name| self.render_one(name, context))
     }
 
     fn render_one(&self, name: &str, context: &TemplateContext) -> Result<String, RenderError> {

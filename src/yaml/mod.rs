@@ -99,16 +99,64 @@ fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, YamlError> {
                 .map(yaml_to_json)
                 .collect::<Result<_, _>>()?,
         ),
-        serde_yaml::Value::Mapping(mapping) => {
-            let mut map = Map::with_capacity(mapping.len());
-            for (key, value) in mapping {
-                // Later duplicates win, as in Helm.
-                map.insert(key_to_string(key)?, yaml_to_json(value)?);
-            }
-            Value::Object(map)
-        }
+        serde_yaml::Value::Mapping(mapping) => Value::Object(mapping_to_json(mapping)?),
         serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value)?,
     })
+}
+
+/// A mapping with YAML merge keys applied: `<<: *base` (or a list of
+/// aliases) brings in the keys of `base` that the mapping does not set itself,
+/// at the place of the `<<`; with a list, earlier mappings win. Helm's YAML
+/// reader applies them the same way.
+fn mapping_to_json(mapping: serde_yaml::Mapping) -> Result<Map<String, Value>, YamlError> {
+    let mut map = Map::with_capacity(mapping.len());
+    let has_merge_key = mapping.contains_key("<<");
+    let own_keys: std::collections::HashSet<String> = if has_merge_key {
+        mapping
+            .keys()
+            .filter(|k| k.as_str() != Some("<<"))
+            .map(|k| key_to_string(k.clone()))
+            .collect::<Result<_, _>>()?
+    } else {
+        Default::default()
+    };
+    for (key, value) in mapping {
+        if key.as_str() == Some("<<") {
+            for (merged_key, merged_value) in merge_sources(yaml_to_json(value)?)? {
+                if !own_keys.contains(&merged_key) && !map.contains_key(&merged_key) {
+                    map.insert(merged_key, merged_value);
+                }
+            }
+        } else {
+            // Later duplicates win, as in Helm.
+            map.insert(key_to_string(key)?, yaml_to_json(value)?);
+        }
+    }
+    Ok(map)
+}
+
+/// The entries a merge key brings in, in precedence order.
+fn merge_sources(value: Value) -> Result<Vec<(String, Value)>, YamlError> {
+    let refused = |found: &Value| {
+        YamlError::new(format!(
+            "a merge key (<<) takes a mapping or a list of mappings, found {}",
+            json_type_name(found)
+        ))
+    };
+    match value {
+        Value::Object(map) => Ok(map.into_iter().collect()),
+        Value::Array(items) => {
+            let mut entries = Vec::new();
+            for item in items {
+                match item {
+                    Value::Object(map) => entries.extend(map),
+                    other => return Err(refused(&other)),
+                }
+            }
+            Ok(entries)
+        }
+        other => Err(refused(&other)),
+    }
 }
 
 fn yaml_number(n: &serde_yaml::Number) -> Result<Number, YamlError> {
@@ -166,6 +214,23 @@ mod tests {
             Value::Object(values),
             json!({"country": "no", "big": 1000000, "ratio": 1.5})
         );
+    }
+
+    #[test]
+    fn merge_keys_bring_in_what_the_mapping_does_not_set() {
+        let text = "base: &b\n  a: 1\n  b: 2\nextra: &e\n  c: 3\n  a: 9\n\
+                    one:\n  <<: *b\n  b: 3\nmany:\n  x: 0\n  <<: [*b, *e]\n";
+        let values = parse_values(text).unwrap();
+        assert_eq!(values["one"], json!({"a": 1, "b": 3}));
+        assert_eq!(values["many"], json!({"x": 0, "a": 1, "b": 2, "c": 3}));
+        let keys: Vec<&String> = values["many"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["x", "a", "b", "c"], "merged keys sit where << was");
+    }
+
+    #[test]
+    fn a_merge_key_on_a_scalar_is_an_error() {
+        let error = parse_values("a:\n  <<: 1\n").unwrap_err();
+        assert!(error.message.contains("merge key"), "{}", error.message);
     }
 
     #[test]
