@@ -255,18 +255,18 @@ fn a_truncated_record_is_reported_with_its_path() {
         &["get", "manifest", "shop", "-n", "web"],
     ));
     assert!(
-        err.contains("v1.yaml") && err.contains("truncated"),
+        err.contains("v1.yaml") && err.contains("cut short"),
         "{err}"
     );
     let err = user_error(&mut cmd(dir.path(), &["history", "shop", "-n", "web"]));
-    assert!(err.contains("truncated"), "history does not skip it: {err}");
+    assert!(err.contains("cut short"), "history does not skip it: {err}");
     // Nothing is written on top of a broken record.
     let err = user_error(
         kinja()
             .args(["release", "shop", CHART, "-n", "web", "--store"])
             .arg(dir.path()),
     );
-    assert!(err.contains("truncated"), "{err}");
+    assert!(err.contains("cut short"), "{err}");
     assert!(!dir.path().join("web/shop/v2.yaml").exists());
 }
 
@@ -342,4 +342,135 @@ fn a_failed_render_records_nothing() {
     );
     assert!(err.contains("service.externalName is required"), "{err}");
     assert!(!dir.path().join("web/shop/v1.yaml").exists());
+}
+
+#[test]
+fn a_render_with_one_resource_twice_is_refused_before_anything_is_written() {
+    let twice = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rev\n";
+    let chart = common::TestChart::new(&[("templates/a.yaml", twice), ("templates/b.yaml", twice)]);
+    let dir = store();
+    let err = user_error(
+        kinja()
+            .args(["release", "dup"])
+            .arg(chart.path())
+            .arg("--store")
+            .arg(dir.path()),
+    );
+    assert!(
+        err.contains("two documents are the same resource (v1 ConfigMap default/rev)"),
+        "{err}"
+    );
+    let err = user_error(&mut cmd(dir.path(), &["history", "dup"]));
+    assert!(err.contains("not found"), "nothing was recorded: {err}");
+}
+
+#[test]
+fn after_uninstall_with_kept_history_the_next_release_is_an_install() {
+    let dir = store();
+    release(dir.path(), &[]);
+    success(&mut cmd(
+        dir.path(),
+        &["uninstall", "shop", "-n", "web", "--keep-history"],
+    ));
+    let again = user_error(&mut cmd(
+        dir.path(),
+        &["uninstall", "shop", "-n", "web", "--keep-history"],
+    ));
+    assert!(again.contains("already uninstalled"), "{again}");
+
+    let listed = success(&mut cmd(dir.path(), &["list", "-n", "web"]));
+    assert!(!listed.contains("shop"), "hidden as in Helm: {listed}");
+    for flag in ["--uninstalled", "--all"] {
+        let listed = success(&mut cmd(dir.path(), &["list", "-n", "web", flag]));
+        assert!(listed.contains("uninstalled"), "{flag}: {listed}");
+    }
+
+    let preview = success(&mut cmd(
+        dir.path(),
+        &["diff", "upgrade", "shop", CHART, "-n", "web", "-o", "simple"],
+    ));
+    assert!(preview.contains("2 to add, 0 to change"), "{preview}");
+    let reinstall = release(dir.path(), &[]);
+    assert!(
+        reinstall.contains("revision 2 deployed") && reinstall.contains("2 to add, 0 to change"),
+        "{reinstall}"
+    );
+    let (_, rows) = history_json(dir.path());
+    assert_eq!(rows[1]["description"], "Install complete");
+}
+
+#[test]
+fn a_corrupt_old_record_stops_the_release_instead_of_being_pruned() {
+    let dir = store();
+    release(dir.path(), &[]);
+    release(dir.path(), &[]);
+    let first = dir.path().join("web/shop/v1.yaml");
+    let text = std::fs::read_to_string(&first).unwrap();
+    let edited = text.replace("Install complete", "Install completed");
+    assert_ne!(edited, text);
+    std::fs::write(&first, edited).unwrap();
+    let err = user_error(
+        kinja()
+            .args(["release", "shop", CHART, "-n", "web", "--history-max", "1"])
+            .arg("--store")
+            .arg(dir.path()),
+    );
+    assert!(err.contains("v1.yaml") && err.contains("checksum"), "{err}");
+    assert!(first.exists(), "the corrupt record is kept for the user to see");
+    assert!(!dir.path().join("web/shop/v3.yaml").exists());
+}
+
+#[test]
+fn uninstall_racing_releases_never_lets_two_writers_in() {
+    for _ in 0..4 {
+        let dir = store();
+        release(dir.path(), &[]);
+        let spawn = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kinja"))
+                .args(args)
+                .arg("--store")
+                .arg(dir.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let release_args = ["release", "shop", CHART, "-n", "web"];
+        let mut children: Vec<_> = (0..3).map(|_| spawn(&release_args)).collect();
+        children.push(spawn(&["uninstall", "shop", "-n", "web"]));
+        children.extend((0..3).map(|_| spawn(&release_args)));
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                output.status.success() || stderr.contains("not found"),
+                "only an uninstall that finds nothing may fail: {stderr}"
+            );
+        }
+        if let Ok(listed) = std::fs::read_dir(dir.path().join("web/shop")) {
+            let mut revisions: Vec<u64> = listed
+                .filter_map(|e| {
+                    let name = e.unwrap().file_name().into_string().unwrap();
+                    name.strip_prefix('v')?.strip_suffix(".yaml")?.parse().ok()
+                })
+                .collect();
+            revisions.sort_unstable();
+            let first = revisions.first().copied().unwrap_or(1);
+            assert_eq!(
+                revisions,
+                (first..first + revisions.len() as u64).collect::<Vec<_>>(),
+                "consecutive revisions, none lost"
+            );
+        }
+    }
+}
+
+#[test]
+fn all_is_an_option_of_get_values_only() {
+    let dir = store();
+    release(dir.path(), &[]);
+    let merged = success(&mut cmd(dir.path(), &["get", "values", "shop", "-n", "web", "--all"]));
+    assert!(merged.contains("replicaCount"), "{merged}");
+    let err = user_error(&mut cmd(dir.path(), &["get", "manifest", "shop", "-n", "web", "--all"]));
+    assert!(err.contains("--all"), "{err}");
 }

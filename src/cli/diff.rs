@@ -8,7 +8,7 @@ use crate::diff::{
 };
 use crate::error::Error;
 use crate::pipeline;
-use crate::release::{Store, StoreError};
+use crate::release::{Record, Status, Store, StoreError};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 
@@ -119,7 +119,7 @@ pub fn run(
     let (old, new, namespace, common) = match command {
         DiffCommand::Upgrade(args) => upgrade_inputs(args, stderr)?,
         DiffCommand::Revision(args) => {
-            let store = args.store.open();
+            let store = args.store.open()?;
             let from = store.get(&args.namespace, &args.name, Some(args.from))?;
             let to = store.get(&args.namespace, &args.name, args.to)?;
             (
@@ -130,11 +130,11 @@ pub fn run(
             )
         }
         DiffCommand::Rollback(args) => {
-            let store = args.store.open();
+            let store = args.store.open()?;
             let latest = store.get(&args.namespace, &args.name, None)?;
             let target = store.get(&args.namespace, &args.name, Some(args.revision))?;
             (
-                (format!("revision {}", latest.revision), latest.manifest),
+                live_side(&latest),
                 (format!("revision {}", target.revision), target.manifest),
                 args.namespace,
                 args.common,
@@ -198,6 +198,16 @@ fn use_color(choice: ColorChoice) -> bool {
 
 type Side = (String, String);
 
+/// What is live now: the latest revision, or nothing once it was uninstalled.
+fn live_side(latest: &Record) -> Side {
+    let manifest = crate::release::live_manifest(Some(latest)).to_string();
+    if latest.status == Status::Uninstalled {
+        (format!("revision {} (uninstalled)", latest.revision), manifest)
+    } else {
+        (format!("revision {}", latest.revision), manifest)
+    }
+}
+
 /// The latest revision's manifest and the next render of the chart.
 fn upgrade_inputs(
     args: UpgradeArgs,
@@ -209,7 +219,7 @@ fn upgrade_inputs(
         user_values,
         capabilities,
     } = args.inputs.load()?;
-    let latest = match args.store.open().get(&args.namespace, &args.name, None) {
+    let latest = match args.store.open()?.get(&args.namespace, &args.name, None) {
         Ok(record) => Some(record),
         Err(StoreError::ReleaseNotFound { .. }) => {
             let _ = writeln!(
@@ -224,8 +234,8 @@ fn upgrade_inputs(
     let release = crate::release::next_release(&args.name, &args.namespace, latest.as_ref());
     let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)?;
     print_warnings(&rendered.warnings, stderr);
-    let old = match latest {
-        Some(record) => (format!("revision {}", record.revision), record.manifest),
+    let old = match &latest {
+        Some(record) => live_side(record),
         None => ("no revision".to_string(), String::new()),
     };
     Ok((

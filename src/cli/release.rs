@@ -52,7 +52,7 @@ pub enum GetCommand {
     /// The rendered manifest of a revision
     Manifest(GetArgs),
     /// The values a revision was rendered with (user-supplied; --all for the merged values)
-    Values(GetArgs),
+    Values(GetValuesArgs),
     /// The rendered NOTES.txt of a revision
     Notes(GetArgs),
     /// Everything recorded for a revision
@@ -67,11 +67,17 @@ pub struct GetArgs {
     /// The revision (default: the latest)
     #[arg(long)]
     pub revision: Option<u64>,
-    /// With `get values`: the merged values, not only what the user supplied
-    #[arg(long)]
-    pub all: bool,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GetValuesArgs {
+    #[command(flatten)]
+    pub get: GetArgs,
+    /// The merged values, not only what the user supplied
+    #[arg(short = 'a', long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -100,6 +106,12 @@ pub struct ListArgs {
     /// Every namespace
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+    /// Releases of every status, uninstalled ones (history kept) included
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Only releases uninstalled with --keep-history
+    #[arg(long, conflicts_with = "all")]
+    pub uninstalled: bool,
     #[arg(short = 'o', long, value_enum, default_value = "table")]
     pub output: ListFormat,
     #[command(flatten)]
@@ -130,9 +142,9 @@ pub fn release(
         user_values,
         capabilities,
     } = args.inputs.load()?;
-    let store = args.store.open();
-    let mut previous_manifest = None;
+    let store = args.store.open()?;
     let mut warnings = Vec::new();
+    let mut summary = String::new();
     let record = store.append(
         &args.namespace,
         &args.name,
@@ -141,10 +153,9 @@ pub fn release(
             let release = crate::release::next_release(&args.name, &args.namespace, previous);
             let rendered =
                 pipeline::render_chart(&chart, user_values.clone(), &release, &capabilities)?;
-            previous_manifest = previous.map(|p| p.manifest.clone());
             warnings = rendered.warnings;
             let now = now_rfc3339();
-            Ok(Record {
+            let record = Record {
                 name: release.name,
                 namespace: release.namespace,
                 revision: release.revision,
@@ -168,11 +179,14 @@ pub fn release(
                 values: rendered.values,
                 notes: rendered.notes,
                 manifest: rendered.manifest.to_text(),
-            })
+            };
+            // Before anything is written: a manifest the diff refuses (one
+            // resource twice) must not become a revision.
+            summary = change_summary(crate::release::live_manifest(previous), &record)?;
+            Ok(record)
         },
     )?;
     print_warnings(&warnings, stderr);
-    let summary = change_summary(previous_manifest.as_deref().unwrap_or(""), &record)?;
     write_out(
         stdout,
         &format!(
@@ -201,7 +215,7 @@ fn change_summary(previous_manifest: &str, record: &Record) -> Result<String, Er
 }
 
 pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {
-    let records = args.store.open().history(&args.namespace, &args.name)?;
+    let records = args.store.open()?.history(&args.namespace, &args.name)?;
     let rows: Vec<serde_json::Value> = records
         .iter()
         .map(|r| {
@@ -243,15 +257,15 @@ pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {
 }
 
 pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
-    let (what, args) = match &command {
-        GetCommand::Manifest(a) => ("manifest", a),
-        GetCommand::Values(a) => ("values", a),
-        GetCommand::Notes(a) => ("notes", a),
-        GetCommand::All(a) => ("all", a),
+    let (what, args, all_values) = match &command {
+        GetCommand::Manifest(a) => ("manifest", a, false),
+        GetCommand::Values(a) => ("values", &a.get, a.all),
+        GetCommand::Notes(a) => ("notes", a, false),
+        GetCommand::All(a) => ("all", a, false),
     };
     let record = args
         .store
-        .open()
+        .open()?
         .get(&args.namespace, &args.name, args.revision)?;
     let values = |all: bool| {
         let shown = if all { &record.values } else { &record.config };
@@ -259,7 +273,7 @@ pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
     };
     let text = match what {
         "manifest" => record.manifest.clone(),
-        "values" => values(args.all),
+        "values" => values(all_values),
         "notes" => record.notes.clone().unwrap_or_default(),
         _ => format!(
             "NAME: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nCHART: {}\nLAST DEPLOYED: {}\nDESCRIPTION: {}\nUSER-SUPPLIED VALUES:\n{}\nCOMPUTED VALUES:\n{}\nMANIFEST:\n{}\nNOTES:\n{}",
@@ -280,7 +294,7 @@ pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
 }
 
 pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error> {
-    let store = args.store.open();
+    let store = args.store.open()?;
     let latest = store.get(&args.namespace, &args.name, None)?;
     let target_revision = match args.revision {
         Some(r) => r,
@@ -293,6 +307,7 @@ pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error>
         }
     };
     let target = store.get(&args.namespace, &args.name, Some(target_revision))?;
+    let mut summary = String::new();
     let record = store.append(
         &args.namespace,
         &args.name,
@@ -303,10 +318,10 @@ pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error>
             record.first_deployed = previous.map_or_else(now_rfc3339, |p| p.first_deployed.clone());
             record.last_deployed = now_rfc3339();
             record.description = format!("Rollback to {target_revision}");
+            summary = change_summary(crate::release::live_manifest(previous), &record)?;
             Ok(record)
         },
     )?;
-    let summary = change_summary(&latest.manifest, &record)?;
     write_out(
         stdout,
         &format!(
@@ -318,7 +333,11 @@ pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error>
 
 pub fn list(args: ListArgs, stdout: &mut dyn Write) -> Result<(), Error> {
     let namespace = (!args.all_namespaces).then_some(args.namespace.as_str());
-    let records = args.store.open().list(namespace)?;
+    let mut records = args.store.open()?.list(namespace)?;
+    // As in Helm: uninstalled releases only when asked for.
+    if !args.all {
+        records.retain(|r| (r.status == Status::Uninstalled) == args.uninstalled);
+    }
     let rows: Vec<serde_json::Value> = records
         .iter()
         .map(|r| {
@@ -364,7 +383,7 @@ pub fn list(args: ListArgs, stdout: &mut dyn Write) -> Result<(), Error> {
 
 pub fn uninstall(args: UninstallArgs, stdout: &mut dyn Write) -> Result<(), Error> {
     args.store
-        .open()
+        .open()?
         .uninstall(&args.namespace, &args.name, args.keep_history)?;
     let kept = if args.keep_history {
         " (history kept)"

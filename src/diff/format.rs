@@ -34,9 +34,7 @@ fn header(change: &ResourceChange) -> String {
     } else {
         change.group()
     };
-    let renamed = change
-        .old_name
-        .as_ref()
+    let renamed = renamed_from(change)
         .map(|old| format!(" from {old}"))
         .unwrap_or_default();
     format!(
@@ -46,6 +44,15 @@ fn header(change: &ResourceChange) -> String {
         change.kind,
         verb(change.change)
     )
+}
+
+/// The old name of a renamed resource, with its namespace when that changed too.
+fn renamed_from(change: &ResourceChange) -> Option<String> {
+    let old_name = change.old_name.as_ref()?;
+    Some(match &change.old_namespace {
+        Some(namespace) if *namespace != change.namespace => format!("{namespace}/{old_name}"),
+        _ => old_name.clone(),
+    })
 }
 
 /// Every changed resource with its header and hunks, then the summary line.
@@ -61,6 +68,12 @@ pub fn format_diff(report: &DiffReport, color: bool) -> String {
         } else {
             out.push_str(&header(change));
             out.push('\n');
+        }
+        if change.suppressed {
+            out.push_str(&format!(
+                "  (diff not shown: --suppress {})\n",
+                change.kind
+            ));
         }
         for line in change.diff.as_deref().unwrap_or("").lines() {
             let paint = match line.as_bytes().first() {
@@ -101,10 +114,8 @@ pub fn format_simple(report: &DiffReport) -> String {
             Change::Removed => '-',
             _ => '~',
         };
-        let renamed = change
-            .old_name
-            .as_ref()
-            .map(|o| format!(" (from {o})"))
+        let renamed = renamed_from(change)
+            .map(|old| format!(" (from {old})"))
             .unwrap_or_default();
         out.push_str(&format!(
             "{mark} {:<9} {} {} {}/{}{renamed}\n",
@@ -136,8 +147,12 @@ pub fn format_json(report: &DiffReport) -> String {
             if let Some(diff) = &c.diff {
                 entry["diff"] = serde_json::Value::String(diff.clone());
             }
-            if let Some(old) = &c.old_name {
-                entry["oldName"] = serde_json::Value::String(old.clone());
+            if let (Some(namespace), Some(name)) = (&c.old_namespace, &c.old_name) {
+                entry["oldNamespace"] = serde_json::Value::String(namespace.clone());
+                entry["oldName"] = serde_json::Value::String(name.clone());
+            }
+            if c.suppressed {
+                entry["suppressed"] = serde_json::Value::Bool(true);
             }
             entry
         })

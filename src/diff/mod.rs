@@ -37,7 +37,8 @@ pub struct DiffOptions {
     pub context: usize,
     /// Show the values of Secrets' `data` and `stringData`.
     pub show_secrets: bool,
-    /// Kinds left out of the report entirely (case-insensitive).
+    /// Kinds whose diffs are not shown (case-insensitive); their changes
+    /// are still listed and counted, so `--detailed-exitcode` sees them.
     pub suppress: Vec<String>,
     /// Pair a removed and an added resource of one kind as a rename when
     /// their contents are at least this similar (0.0 to 1.0).
@@ -80,10 +81,13 @@ pub struct ResourceChange {
     pub kind: String,
     pub namespace: String,
     pub name: String,
-    /// The old name, for renames.
+    /// The old namespace and name, for renames.
+    pub old_namespace: Option<String>,
     pub old_name: Option<String>,
-    /// Unified diff hunks (no colour); `None` for unchanged resources.
+    /// Unified diff hunks (no colour); `None` for unchanged resources and suppressed kinds.
     pub diff: Option<String>,
+    /// The kind was named by `--suppress`: the change is listed, its diff is not.
+    pub suppressed: bool,
 }
 
 impl ResourceChange {
@@ -136,31 +140,110 @@ pub fn diff_manifests(
     let new_pieces = split_stream(new.1);
     // Identical documents are unchanged: pair them by text before reading
     // anything, so a big manifest with few changes costs little. Listing
-    // unchanged resources or suppressing kinds needs every head, so then
-    // every document is read.
-    let read_everything = options.list_unchanged || !options.suppress.is_empty();
-    let mut old_same = vec![false; old_pieces.len()];
-    let mut new_same = vec![false; new_pieces.len()];
-    if !read_everything {
-        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::with_capacity(old_pieces.len());
-        for (i, piece) in old_pieces.iter().enumerate().rev() {
-            by_text.entry(piece.text).or_default().push(i);
-        }
-        for (i, piece) in new_pieces.iter().enumerate() {
-            if let Some(j) = by_text.get_mut(piece.text).and_then(Vec::pop) {
-                old_same[j] = true;
-                new_same[i] = true;
-            }
-        }
+    // unchanged resources needs every head, so then every document is read.
+    let pairs = if options.list_unchanged {
+        Vec::new()
+    } else {
+        pair_identical(old, &old_pieces, new, &new_pieces, options)?
+    };
+    let mut old_paired = vec![false; old_pieces.len()];
+    let mut new_paired = vec![false; new_pieces.len()];
+    for &(o, n) in &pairs {
+        old_paired[o] = true;
+        new_paired[n] = true;
     }
-    let old_docs = read_documents(old, &old_pieces, &old_same, options)?;
-    let new_docs = read_documents(new, &new_pieces, &new_same, options)?;
-    let mut report = diff_documents(&old_docs, &new_docs, old.0, new.0, options)?;
-    report.summary.unchanged += new_same.iter().filter(|&&same| same).count();
+    let old_docs = read_documents(old, &old_pieces, &old_paired, options)?;
+    let new_docs = read_documents(new, &new_pieces, &new_paired, options)?;
+    let old_index = index_by_identity(&old_docs, old.0, options)?;
+    let new_index = index_by_identity(&new_docs, new.0, options)?;
+    check_pairs_are_not_read_twice(
+        (old, &old_pieces, &old_index),
+        (new, &new_pieces, &new_index),
+        &pairs,
+        options,
+    )?;
+    let mut report = diff_documents(&old_docs, &new_docs, &old_index, options);
+    report.summary.unchanged += pairs.len();
     Ok(report)
 }
 
-/// Reads the documents not already paired by text, leaving out suppressed kinds.
+/// Pairs documents whose text is the same on both sides. The same text twice
+/// on one side is one resource twice: an error, as for any duplicate.
+fn pair_identical(
+    old: (&str, &str),
+    old_pieces: &[Piece],
+    new: (&str, &str),
+    new_pieces: &[Piece],
+    options: &DiffOptions,
+) -> Result<Vec<(usize, usize)>, RenderError> {
+    // text -> (its position in old, in new), `usize::MAX` for absent.
+    let mut by_text: HashMap<&str, (usize, usize)> = HashMap::with_capacity(old_pieces.len());
+    for (i, piece) in old_pieces.iter().enumerate() {
+        let slot = by_text.entry(piece.text).or_insert((usize::MAX, usize::MAX));
+        if slot.0 != usize::MAX {
+            return Err(duplicate(old, piece, options));
+        }
+        slot.0 = i;
+    }
+    let mut pairs = Vec::new();
+    for (i, piece) in new_pieces.iter().enumerate() {
+        let slot = by_text.entry(piece.text).or_insert((usize::MAX, usize::MAX));
+        if slot.1 != usize::MAX {
+            return Err(duplicate(new, piece, options));
+        }
+        slot.1 = i;
+        if slot.0 != usize::MAX {
+            pairs.push((slot.0, i));
+        }
+    }
+    Ok(pairs)
+}
+
+/// The error for a document that repeats an earlier one on its side.
+fn duplicate(input: (&str, &str), piece: &Piece, options: &DiffOptions) -> RenderError {
+    match piece.to_document(input.1, input.0) {
+        Ok(doc) => duplicate_error(&doc, input.0, options),
+        Err(unreadable) => unreadable,
+    }
+}
+
+/// Paired documents were not read; one of them may still share its identity
+/// with a document that was (the same resource twice, with different
+/// contents). Only paired documents whose plainly written name matches a
+/// read one, or whose name is not plainly written, are read to make sure.
+fn check_pairs_are_not_read_twice(
+    (old, old_pieces, old_index): ((&str, &str), &[Piece], &HashMap<Identity, usize>),
+    (new, new_pieces, new_index): ((&str, &str), &[Piece], &HashMap<Identity, usize>),
+    pairs: &[(usize, usize)],
+    options: &DiffOptions,
+) -> Result<(), RenderError> {
+    if old_index.is_empty() && new_index.is_empty() {
+        return Ok(());
+    }
+    let read_names: std::collections::HashSet<&str> = old_index
+        .keys()
+        .chain(new_index.keys())
+        .map(|id| id.name.as_str())
+        .collect();
+    for &(o, n) in pairs {
+        let piece = &old_pieces[o];
+        if piece.name_hint().is_some_and(|name| !read_names.contains(name)) {
+            continue;
+        }
+        let doc = piece.to_document(old.1, old.0)?;
+        let id = identity(&doc, options);
+        if old_index.contains_key(&id) {
+            return Err(duplicate_error(&doc, old.0, options));
+        }
+        if new_index.contains_key(&id) {
+            let doc = new_pieces[n].to_document(new.1, new.0)?;
+            return Err(duplicate_error(&doc, new.0, options));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the documents not already paired by text; a `List` stands for its items.
 fn read_documents(
     (name, text): (&str, &str),
     pieces: &[Piece],
@@ -169,30 +252,60 @@ fn read_documents(
 ) -> Result<Vec<Document>, RenderError> {
     let mut documents = Vec::new();
     for (piece, &paired) in pieces.iter().zip(already_paired) {
-        if !paired {
-            let document = piece.to_document(text, name)?;
-            if !options
-                .suppress
-                .iter()
-                .any(|k| k.eq_ignore_ascii_case(&document.head.kind))
-            {
-                documents.push(document);
+        if paired {
+            continue;
+        }
+        let document = piece.to_document(text, name).map_err(|mut error| {
+            // The lines around a YAML error could be a Secret's values.
+            if !options.show_secrets && piece.text.contains("Secret") {
+                error.snippet = None;
             }
+            error
+        })?;
+        match list_items(&document, text, name)? {
+            Some(items) => documents.extend(items),
+            None => documents.push(document),
         }
     }
     Ok(documents)
 }
 
+/// The items of a `List` (or `ConfigMapList`, ...) as documents of their
+/// own, so each is matched, diffed and masked like any resource.
+fn list_items(
+    list: &Document,
+    stream: &str,
+    file: &str,
+) -> Result<Option<Vec<Document>>, RenderError> {
+    if !list.head.kind.ends_with("List") {
+        return Ok(None);
+    }
+    let Ok(serde_json::Value::Object(mut object)) = crate::yaml::parse_value(&list.text) else {
+        return Ok(None);
+    };
+    let Some(serde_json::Value::Array(items)) = object.remove("items") else {
+        return Ok(None);
+    };
+    let mut documents = Vec::with_capacity(items.len());
+    for item in items {
+        let text = crate::yaml::to_yaml(&item);
+        let piece = Piece {
+            line: list.line,
+            text: &text,
+        };
+        let mut document = piece.to_document(stream, file)?;
+        document.source.clone_from(&list.source);
+        documents.push(document);
+    }
+    Ok(Some(documents))
+}
+
 fn diff_documents(
     old_docs: &[Document],
     new_docs: &[Document],
-    old_name: &str,
-    new_name: &str,
+    old_index: &HashMap<Identity, usize>,
     options: &DiffOptions,
-) -> Result<DiffReport, RenderError> {
-    let old_index = index_by_identity(old_docs, old_name, options)?;
-    index_by_identity(new_docs, new_name, options)?;
-
+) -> DiffReport {
     let mut matched = vec![false; old_docs.len()];
     let mut changes = Vec::with_capacity(new_docs.len());
     let mut added = Vec::new();
@@ -223,7 +336,9 @@ fn diff_documents(
             let new_doc = &new_docs[added[added_at].1];
             let mut renamed = compare(old_doc, new_doc, options);
             renamed.change = Change::Renamed;
-            renamed.old_name = Some(old_doc.head.name.clone());
+            let old_id = identity(old_doc, options);
+            renamed.old_namespace = Some(old_id.namespace);
+            renamed.old_name = Some(old_id.name);
             changes[added[added_at].0] = renamed;
             removed_changes[removed_at] = None;
         }
@@ -242,18 +357,18 @@ fn diff_documents(
     if !options.list_unchanged {
         changes.retain(|c| c.change != Change::Unchanged);
     }
-    Ok(DiffReport { changes, summary })
+    DiffReport { changes, summary }
 }
 
 fn identity(doc: &Document, options: &DiffOptions) -> Identity {
     Identity {
         group: group_of(&doc.head.api_version).to_string(),
         kind: doc.head.kind.clone(),
-        namespace: doc
-            .head
-            .namespace
-            .clone()
-            .unwrap_or_else(|| options.default_namespace.clone()),
+        // `namespace: ""` is no namespace, to Kubernetes and to Helm.
+        namespace: match doc.head.namespace.as_deref() {
+            Some(namespace) if !namespace.is_empty() => namespace.to_string(),
+            _ => options.default_namespace.clone(),
+        },
         name: doc.head.name.clone(),
     }
 }
@@ -266,20 +381,24 @@ fn index_by_identity(
 ) -> Result<HashMap<Identity, usize>, RenderError> {
     let mut index = HashMap::with_capacity(docs.len());
     for (position, doc) in docs.iter().enumerate() {
-        let id = identity(doc, options);
-        if index.insert(id.clone(), position).is_some() {
-            return Err(RenderError {
-                file: file.to_string(),
-                line: Some(doc.line),
-                message: format!(
-                    "two documents are the same resource ({} {} {}/{}); a manifest holds each resource once",
-                    doc.head.api_version, id.kind, id.namespace, id.name
-                ),
-                snippet: None,
-            });
+        if index.insert(identity(doc, options), position).is_some() {
+            return Err(duplicate_error(doc, file, options));
         }
     }
     Ok(index)
+}
+
+fn duplicate_error(doc: &Document, file: &str, options: &DiffOptions) -> RenderError {
+    let id = identity(doc, options);
+    RenderError {
+        file: file.to_string(),
+        line: Some(doc.line),
+        message: format!(
+            "two documents are the same resource ({} {} {}/{}); a manifest holds each resource once",
+            doc.head.api_version, id.kind, id.namespace, id.name
+        ),
+        snippet: None,
+    }
 }
 
 fn change_of(
@@ -289,15 +408,22 @@ fn change_of(
     diff: Option<String>,
 ) -> ResourceChange {
     let id = identity(doc, options);
+    let suppressed = is_suppressed(&id.kind, options);
     ResourceChange {
         change,
         api_version: doc.head.api_version.clone(),
         kind: id.kind,
         namespace: id.namespace,
         name: id.name,
+        old_namespace: None,
         old_name: None,
-        diff,
+        diff: diff.filter(|_| !suppressed),
+        suppressed,
     }
+}
+
+fn is_suppressed(kind: &str, options: &DiffOptions) -> bool {
+    options.suppress.iter().any(|k| k.eq_ignore_ascii_case(kind))
 }
 
 /// A matched pair: identical text is unchanged without parsing; otherwise

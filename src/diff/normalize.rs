@@ -2,7 +2,7 @@
 //! recursively, comments gone, written back as YAML; Secret values masked.
 
 use crate::manifest::Document;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// What stands in for a secret value that is the same on both sides.
 const HIDDEN: &str = "(hidden)";
@@ -61,42 +61,49 @@ fn sorted(value: Value) -> Value {
 
 const SECRET_FIELDS: [&str; 2] = ["data", "stringData"];
 
-fn secret_field<'a>(value: &'a mut Value, field: &str) -> Option<&'a mut Map<String, Value>> {
-    value.get_mut(field)?.as_object_mut()
-}
-
 fn mask_alone(value: &mut Value, secret: bool) {
     if !secret {
         return;
     }
     for field in SECRET_FIELDS {
-        if let Some(entries) = secret_field(value, field) {
-            for entry in entries.values_mut() {
-                *entry = Value::String(HIDDEN.into());
-            }
+        if let Some(content) = value.get_mut(field) {
+            mask(content, None, HIDDEN);
         }
     }
 }
 
+/// Masks both sides, comparing the original values so that a changed key
+/// shows as a changed line and an unchanged one does not.
 fn mask_pair(old: &mut Value, new: &mut Value) {
     for field in SECRET_FIELDS {
-        let old_entries = secret_field(old, field)
-            .map(|m| m.clone())
-            .unwrap_or_default();
-        if let Some(new_entries) = secret_field(new, field) {
-            for (key, entry) in new_entries.iter_mut() {
-                let same = old_entries.get(key) == Some(entry);
-                *entry = Value::String(if same { HIDDEN } else { HIDDEN_AFTER }.into());
+        let old_original = old.get(field).cloned();
+        let new_original = new.get(field).cloned();
+        if let Some(content) = old.get_mut(field) {
+            mask(content, new_original.as_ref(), HIDDEN_BEFORE);
+        }
+        if let Some(content) = new.get_mut(field) {
+            mask(content, old_original.as_ref(), HIDDEN_AFTER);
+        }
+    }
+}
+
+/// Replaces a Secret's `data` or `stringData`: each entry of a mapping, or
+/// the whole value when it is anything else (never shown, whatever its
+/// shape). What equals the other side becomes `(hidden)`, the rest `changed`.
+fn mask(content: &mut Value, other: Option<&Value>, changed: &str) {
+    let mark = |same: bool| Value::String(if same { HIDDEN } else { changed }.into());
+    match content {
+        Value::Null => {}
+        Value::Object(entries) => {
+            let other_entries = other.and_then(Value::as_object);
+            for (key, entry) in entries.iter_mut() {
+                let same = other_entries.and_then(|o| o.get(key)) == Some(&*entry);
+                *entry = mark(same);
             }
         }
-        let new_entries = secret_field(new, field)
-            .map(|m| m.clone())
-            .unwrap_or_default();
-        if let Some(old_map) = secret_field(old, field) {
-            for (key, entry) in old_map.iter_mut() {
-                let same = new_entries.get(key).and_then(Value::as_str) == Some(HIDDEN);
-                *entry = Value::String(if same { HIDDEN } else { HIDDEN_BEFORE }.into());
-            }
+        whole => {
+            let same = other == Some(&*whole);
+            *whole = mark(same);
         }
     }
 }

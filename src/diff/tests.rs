@@ -155,7 +155,7 @@ fn renames_pair_similar_resources_of_one_kind() {
 }
 
 #[test]
-fn suppressed_kinds_are_left_out() {
+fn suppressed_kinds_are_counted_but_their_diffs_not_shown() {
     let report = diff(
         "",
         &stream(&[DEPLOY, SERVICE]),
@@ -164,8 +164,108 @@ fn suppressed_kinds_are_left_out() {
             ..opts()
         },
     );
-    assert_eq!(report.changes.len(), 1);
-    assert_eq!(report.changes[0].kind, "Deployment");
+    assert_eq!(report.summary.add, 2, "a suppressed change still counts");
+    let service = &report.changes[1];
+    assert_eq!((service.kind.as_str(), service.suppressed), ("Service", true));
+    assert_eq!(service.diff, None);
+    assert!(report.changes[0].diff.is_some());
+    let printed = format_diff(&report, false);
+    assert!(printed.contains("web, web, Service (core) added\n  (diff not shown: --suppress Service)\n"), "{printed}");
+}
+
+fn diff_error(old: &str, new: &str) -> RenderError {
+    diff_manifests(("old.yaml", old), ("new.yaml", new), &opts()).unwrap_err()
+}
+
+const CM_A1: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  a: \"1\"\n";
+
+#[test]
+fn one_resource_twice_is_an_error_however_the_copies_pair_up() {
+    let a2 = CM_A1.replace("\"1\"", "\"2\"");
+    let a3 = CM_A1.replace("\"1\"", "\"3\"");
+    let twice_same = stream(&[CM_A1, CM_A1]);
+    let twice_different = stream(&[CM_A1, &a2]);
+    let cases = [
+        (twice_same.clone(), twice_same.clone(), "old.yaml"),
+        (twice_different.clone(), stream(&[CM_A1]), "old.yaml"),
+        (stream(&[CM_A1]), twice_different.clone(), "new.yaml"),
+        (twice_different.clone(), stream(&[CM_A1, &a3]), "old.yaml"),
+    ];
+    for (old, new, file) in cases {
+        let error = diff_error(&old, &new);
+        assert_eq!(error.file, file, "{old} / {new}");
+        assert!(
+            error.message.contains("two documents are the same resource (v1 ConfigMap web/dup)"),
+            "{}",
+            error.message
+        );
+    }
+}
+
+#[test]
+fn an_empty_namespace_is_the_release_namespace() {
+    let explicit = DEPLOY.replace("  name: web\n", "  name: web\n  namespace: \"\"\n");
+    let report = diff(&stream(&[&explicit]), &stream(&[DEPLOY]), &opts());
+    assert_eq!(report.summary.change + report.summary.unchanged, 1, "{report:?}");
+    assert_eq!((report.summary.add, report.summary.remove), (0, 0));
+}
+
+const SECRET_OLD: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: T0xEU0VDUkVU\n";
+
+#[test]
+fn list_items_are_resources_of_their_own_and_their_secrets_stay_hidden() {
+    let list = |secret: &str| {
+        let item: String = secret.lines().map(|l| format!("  {l}\n")).collect();
+        format!("apiVersion: v1\nkind: List\nitems:\n-{}", &item[1..])
+    };
+    let new_secret = SECRET_OLD.replace("T0xEU0VDUkVU", "TkVXU0VDUkVU");
+    let report = diff(&list(SECRET_OLD), &list(&new_secret), &opts());
+    let change = &report.changes[0];
+    assert_eq!(
+        (change.kind.as_str(), change.name.as_str(), change.change),
+        ("Secret", "s", Change::Changed)
+    );
+    let hunk = change.diff.as_deref().unwrap();
+    assert!(!hunk.contains("U0VDUkVU"), "{hunk}");
+    assert!(hunk.contains("-  password: (hidden, before)\n+  password: (hidden, after)"), "{hunk}");
+}
+
+#[test]
+fn secret_data_of_any_shape_is_masked() {
+    let scalar_old = SECRET_OLD.replace("data:\n  password: T0xEU0VDUkVU\n", "data: c2VjcmV0b2xk\nstringData: [plainold]\n");
+    let scalar_new = scalar_old.replace("c2VjcmV0b2xk", "c2VjcmV0bmV3").replace("plainold", "plainnew");
+    let report = diff(&stream(&[&scalar_old]), &stream(&[&scalar_new]), &opts());
+    let hunk = report.changes[0].diff.as_deref().unwrap();
+    for leaked in ["c2VjcmV0", "plain"] {
+        assert!(!hunk.contains(leaked), "{hunk}");
+    }
+    assert!(hunk.contains("-data: (hidden, before)\n"), "{hunk}");
+}
+
+#[test]
+fn a_broken_secret_is_reported_without_its_lines() {
+    let broken = format!("{SECRET_OLD}bad: [unclosed\n");
+    let error = diff_error(&stream(&[&broken]), "");
+    assert!(error.snippet.is_none(), "{:?}", error.snippet);
+    let error = diff_error(&stream(&[DEPLOY, "apiVersion: v1\nkind: ConfigMap\nbad: [x\n"]), "");
+    assert!(error.snippet.is_some(), "other documents keep their snippet");
+}
+
+#[test]
+fn a_rename_across_namespaces_names_the_old_namespace() {
+    let old = DEPLOY.replace("  name: web\n", "  name: web\n  namespace: old\n");
+    let new = DEPLOY.replace("  name: web\n", "  name: api\n");
+    let report = diff(
+        &stream(&[&old]),
+        &stream(&[&new]),
+        &DiffOptions {
+            find_renames: Some(0.5),
+            ..opts()
+        },
+    );
+    let simple = format_simple(&report);
+    assert!(simple.contains("~ renamed   apps/v1 Deployment web/api (from old/web)"), "{simple}");
+    assert!(format_json(&report).contains("\"oldNamespace\": \"old\""));
 }
 
 #[test]

@@ -147,6 +147,31 @@ pub fn read_head(text: &str) -> Option<Head> {
     Some(head)
 }
 
+/// The `metadata.name` of a document written in plain block style, read
+/// without checking the document: `None` when it is written any other way.
+/// A hint, never an identity: the diff uses it only to rule out documents
+/// that cannot share a name with the ones it has read.
+pub(super) fn name_hint(text: &str) -> Option<&str> {
+    let mut lines = text.lines();
+    lines.find(|line| line.trim_end() == "metadata:")?;
+    for line in lines {
+        if let Some(value) = line.strip_prefix("  name:") {
+            let value = value.trim_matches(' ');
+            let plain = !value.is_empty()
+                && !value.starts_with(|c: char| "\"'&*!|>{[%@`#".contains(c))
+                && !value.contains(" #")
+                && !value.contains('\t')
+                && !resolves_to_non_string(value);
+            return plain.then_some(value);
+        }
+        // Still inside metadata while lines are indented (or blank).
+        if !(line.starts_with(' ') || line.trim().is_empty()) {
+            return None;
+        }
+    }
+    None
+}
+
 /// Closes the blocks a line at `indent` leaves. A mapping key at the
 /// indentation of a sequence that hangs under a key (`items:\n- a\nnext: 1`)
 /// closes that sequence too.
@@ -391,6 +416,21 @@ fn skip_block_scalar<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_hint_reads_plain_names_and_gives_up_on_anything_else() {
+        let hint = |meta: &str| {
+            let doc = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n{meta}data:\n  name: other\n");
+            name_hint(&doc).map(str::to_string)
+        };
+        assert_eq!(hint("  labels:\n    name: l\n  name: web\n").as_deref(), Some("web"));
+        assert_eq!(hint("  name: \"web\"\n"), None);
+        assert_eq!(hint("  name: web # comment\n"), None);
+        assert_eq!(hint("  name: null\n"), None);
+        assert_eq!(hint("    name: deeper\n"), None, "metadata indented by 4");
+        assert_eq!(hint("  labels: {}\n"), None, "no name: data's name is not it");
+        assert_eq!(name_hint("metadata: {name: web}\n"), None);
+    }
 
     fn head(api: &str, kind: &str, name: &str) -> Head {
         Head {

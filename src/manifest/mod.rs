@@ -192,7 +192,13 @@ pub fn split_stream(text: &str) -> Vec<Piece<'_>> {
         .collect()
 }
 
-impl Piece<'_> {
+impl<'a> Piece<'a> {
+    /// The document's name if it is written plainly, read without checking
+    /// the document (see [`fast_head::name_hint`]).
+    pub fn name_hint(&self) -> Option<&'a str> {
+        fast_head::name_hint(self.text)
+    }
+
     /// Checks the document and reads its head; `stream` and `file` name the
     /// whole input for errors.
     pub fn to_document(&self, stream: &str, file: &str) -> Result<Document, RenderError> {

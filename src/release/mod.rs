@@ -56,6 +56,15 @@ pub fn next_release(
     }
 }
 
+/// The manifest a new revision replaces: the latest revision's, unless the
+/// release was uninstalled with its history kept, when nothing is live.
+pub fn live_manifest(latest: Option<&Record>) -> &str {
+    match latest {
+        Some(record) if record.status != Status::Uninstalled => &record.manifest,
+        _ => "",
+    }
+}
+
 /// Kubernetes' rule for namespaces: a DNS-1123 label (lowercase letters,
 /// digits and '-', at most 63 characters). It also keeps store paths inside the store.
 pub fn validate_namespace(namespace: &str) -> Result<(), String> {

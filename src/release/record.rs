@@ -81,7 +81,7 @@ const CHECKSUM_PREFIX: &str = "checksum: sha256:";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RecordProblem {
-    /// The checksum line is missing: the file was cut short or written by hand.
+    /// The checksum line is missing or malformed: the file was cut short or written by hand.
     Truncated,
     /// The content does not match its checksum: the file was edited.
     ChecksumMismatch,
@@ -93,7 +93,7 @@ impl std::fmt::Display for RecordProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RecordProblem::Truncated => f.write_str(
-                "the record is truncated (its checksum line is missing); it was cut short or edited by hand",
+                "the record does not end with a valid checksum line (checksum: sha256:...); it was cut short or edited by hand",
             ),
             RecordProblem::ChecksumMismatch => f.write_str(
                 "the record does not match its checksum; it was edited after kinja wrote it",

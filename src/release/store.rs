@@ -8,9 +8,10 @@
 //! ```
 //!
 //! Writes are atomic (a temporary file in the same folder, fsync, rename)
-//! and serialized per release with a lock file, so concurrent `kinja release`
-//! runs get consecutive revisions, each exactly once, none torn. Readers take
-//! no lock: a rename replaces a file whole.
+//! and serialized per release with a lock file beside the release folder
+//! (`STORE/web/.shop.lock`, never deleted, so every writer locks the same
+//! file), so concurrent `kinja release` runs get consecutive revisions, each
+//! exactly once, none torn. Readers take no lock: a rename replaces a file whole.
 
 use super::record::{Record, RecordProblem, Status};
 use std::fs::{self, File, OpenOptions};
@@ -40,6 +41,10 @@ pub enum StoreError {
     Io { path: String, reason: String },
     #[error("{0}")]
     InvalidName(String),
+    #[error(
+        "release {name:?} in namespace {namespace:?} is already uninstalled (its history is kept); uninstall without --keep-history to delete the history"
+    )]
+    AlreadyUninstalled { namespace: String, name: String },
 }
 
 /// Release names and namespaces become folder names: only valid
@@ -73,8 +78,10 @@ pub trait Store {
 
     /// Writes the next revision under the release's lock: `build` sees the
     /// latest record (if any) and returns the new one, whose revision number
-    /// the store sets. The previous deployed revision becomes superseded and
-    /// history beyond `history_max` (if non-zero) is pruned, oldest first.
+    /// the store sets; an error from `build` writes nothing. Every earlier
+    /// deployed revision becomes superseded and history beyond `history_max`
+    /// (if non-zero) is pruned, oldest first. Every existing record is read
+    /// and verified first: a corrupt one stops the write, it is never pruned unseen.
     fn append(
         &self,
         namespace: &str,
@@ -83,7 +90,8 @@ pub trait Store {
         build: &mut dyn FnMut(Option<&Record>) -> Result<Record, crate::Error>,
     ) -> Result<Record, crate::Error>;
 
-    /// Removes a release; with `keep_history`, marks its latest revision uninstalled instead.
+    /// Removes a release; with `keep_history`, marks its latest revision
+    /// uninstalled instead (an error when it already is).
     fn uninstall(
         &self,
         namespace: &str,
@@ -175,11 +183,13 @@ impl FileStore {
         })
     }
 
-    /// Holds the release's lock file until dropped.
+    /// Holds the release's lock until dropped. The lock file sits beside the
+    /// release folder and is never removed: deleting a lock file someone may
+    /// be waiting on would let two writers in at once.
     fn lock(&self, namespace: &str, name: &str) -> Result<File, StoreError> {
-        let dir = self.release_dir(namespace, name);
+        let dir = self.root.join(namespace);
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
-        let path = dir.join(".lock");
+        let path = dir.join(format!(".{name}.lock"));
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -259,31 +269,34 @@ impl Store for FileStore {
     ) -> Result<Record, crate::Error> {
         check_names(namespace, name)?;
         let _lock = self.lock(namespace, name)?;
-        let revisions = self.revisions(namespace, name)?;
-        let previous = match revisions.last() {
-            Some(&latest) => Some(self.read(namespace, name, latest)?),
-            None => None,
-        };
-        let mut record = build(previous.as_ref())?;
+        let existing: Vec<Record> = self
+            .revisions(namespace, name)?
+            .into_iter()
+            .map(|r| self.read(namespace, name, r))
+            .collect::<Result<_, _>>()?;
+        let mut record = build(existing.last())?;
         record.name = name.to_string();
         record.namespace = namespace.to_string();
-        record.revision = revisions.last().map_or(1, |r| r + 1);
-        if self.record_path(namespace, name, record.revision).exists() {
-            return Err(io_error(
-                &self.record_path(namespace, name, record.revision),
-                &std::io::Error::other("this revision already exists; nothing was written"),
-            )
-            .into());
+        record.revision = existing.last().map_or(1, |r| r.revision + 1);
+        let dir = self.release_dir(namespace, name);
+        let path = self.record_path(namespace, name, record.revision);
+        if path.exists() {
+            let exists = std::io::Error::other("this revision already exists; nothing was written");
+            return Err(io_error(&path, &exists).into());
         }
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
         self.write(&record)?;
-        if let Some(mut previous) = previous.filter(|p| p.status == Status::Deployed) {
-            previous.status = Status::Superseded;
-            self.write(&previous)?;
+        // After the new revision, so a crash in between leaves two deployed
+        // revisions (which the next release repairs), never none.
+        for earlier in existing.iter().filter(|r| r.status == Status::Deployed) {
+            let mut earlier = earlier.clone();
+            earlier.status = Status::Superseded;
+            self.write(&earlier)?;
         }
-        if history_max > 0 && revisions.len() + 1 > history_max {
-            let excess = revisions.len() + 1 - history_max;
-            for old in revisions.iter().take(excess) {
-                let path = self.record_path(namespace, name, *old);
+        let kept = existing.len() + 1;
+        if history_max > 0 && kept > history_max {
+            for old in existing.iter().take(kept - history_max) {
+                let path = self.record_path(namespace, name, old.revision);
                 fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
             }
         }
@@ -296,23 +309,27 @@ impl Store for FileStore {
         name: &str,
         keep_history: bool,
     ) -> Result<Record, StoreError> {
-        // Refuse a missing release before the lock creates its folder.
+        // Refuse a missing release before the lock creates its namespace folder.
         self.get(namespace, name, None)?;
         let _lock = self.lock(namespace, name)?;
         let mut latest = self.get(namespace, name, None)?;
         if keep_history {
+            if latest.status == Status::Uninstalled {
+                return Err(StoreError::AlreadyUninstalled {
+                    namespace: namespace.into(),
+                    name: name.into(),
+                });
+            }
             latest.status = Status::Uninstalled;
             latest.description = "Uninstallation complete".into();
             latest.last_deployed = super::record::now_rfc3339();
             self.write(&latest)?;
         } else {
-            let dir = self.release_dir(namespace, name);
             for revision in self.revisions(namespace, name)? {
                 let path = self.record_path(namespace, name, revision);
                 fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
             }
-            let _ = fs::remove_file(dir.join(".lock"));
-            let _ = fs::remove_dir(&dir);
+            let _ = fs::remove_dir(self.release_dir(namespace, name));
         }
         Ok(latest)
     }
