@@ -97,6 +97,12 @@ fn cases() -> Vec<Case> {
             "service.externalName is required when service.type is ExternalName",
         ),
     ];
+    cases.extend(null_each_seedapp_value());
+    cases.push(case(
+        "seedapp/set-replaces-the-ports-list",
+        "seedapp",
+        &["--set", "service.type=NodePort,service.ports[0].nodePort=30080"],
+    ));
     for overlay in [
         "prod",
         "todo-app",
@@ -331,6 +337,51 @@ fn find_helm() -> Option<PathBuf> {
             .map(|dir| dir.join("helm"))
             .find(|candidate| candidate.is_file())
     })
+}
+
+/// `--set KEY=null` deletes a chart default (Helm's rule): for every key of
+/// seedapp's values, with every optional feature on, both tools must agree.
+fn null_each_seedapp_value() -> Vec<Case> {
+    fn paths(map: &serde_yaml::Mapping, prefix: &str, out: &mut Vec<String>) {
+        for (key, value) in map {
+            let path = format!("{prefix}{}", key.as_str().expect("string keys"));
+            if let serde_yaml::Value::Mapping(inner) = value {
+                paths(inner, &format!("{path}."), out);
+            }
+            out.push(path);
+        }
+    }
+    let text = std::fs::read_to_string("charts/seedapp/values.yaml").expect("seedapp values");
+    let values: serde_yaml::Mapping = serde_yaml::from_str(&text).expect("a mapping");
+    let mut keys = Vec::new();
+    paths(&values, "", &mut keys);
+    let features = "autoscaling.enabled=true,ingress.enabled=true,persistence.enabled=true,secret.enabled=true,resourceQuota.enabled=true";
+    // Without these, the Go templates dereference nil and helm fails; kinja
+    // must fail too, naming the missing value.
+    let helm_fails = [
+        "image",
+        "secret",
+        "service",
+        "service.ports",
+        "ingress",
+        "persistence",
+        "autoscaling",
+        "resourceQuota",
+    ];
+    keys.into_iter()
+        .map(|key| Case {
+            name: format!("seedapp/null-{key}"),
+            chart: "seedapp",
+            args: vec![
+                "--set".into(),
+                features.into(),
+                "--set".into(),
+                format!("{key}=null"),
+            ],
+            error: helm_fails.contains(&key.as_str()).then_some("is undefined"),
+            release: None,
+        })
+        .collect()
 }
 
 fn main() {

@@ -31,5 +31,5 @@ helm.sh/chart: {{ chart_label() }}
 {{ selector_labels() }}
 app.kubernetes.io/version: {{ chart.appVersion | quote }}
 app.kubernetes.io/managed-by: {{ release.service }}
-tier: {{ values.tier }}
+tier: {{ values.tier | default(none) }}
 {%- endmacro %}
