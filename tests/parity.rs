@@ -101,7 +101,10 @@ fn cases() -> Vec<Case> {
     cases.push(case(
         "seedapp/set-replaces-the-ports-list",
         "seedapp",
-        &["--set", "service.type=NodePort,service.ports[0].nodePort=30080"],
+        &[
+            "--set",
+            "service.type=NodePort,service.ports[0].nodePort=30080",
+        ],
     ));
     for overlay in [
         "prod",

@@ -387,7 +387,9 @@ fn after_uninstall_with_kept_history_the_next_release_is_an_install() {
 
     let preview = success(&mut cmd(
         dir.path(),
-        &["diff", "upgrade", "shop", CHART, "-n", "web", "-o", "simple"],
+        &[
+            "diff", "upgrade", "shop", CHART, "-n", "web", "-o", "simple",
+        ],
     ));
     assert!(preview.contains("2 to add, 0 to change"), "{preview}");
     let reinstall = release(dir.path(), &[]);
@@ -416,7 +418,10 @@ fn a_corrupt_old_record_stops_the_release_instead_of_being_pruned() {
             .arg(dir.path()),
     );
     assert!(err.contains("v1.yaml") && err.contains("checksum"), "{err}");
-    assert!(first.exists(), "the corrupt record is kept for the user to see");
+    assert!(
+        first.exists(),
+        "the corrupt record is kept for the user to see"
+    );
     assert!(!dir.path().join("web/shop/v3.yaml").exists());
 }
 
@@ -469,8 +474,14 @@ fn uninstall_racing_releases_never_lets_two_writers_in() {
 fn all_is_an_option_of_get_values_only() {
     let dir = store();
     release(dir.path(), &[]);
-    let merged = success(&mut cmd(dir.path(), &["get", "values", "shop", "-n", "web", "--all"]));
+    let merged = success(&mut cmd(
+        dir.path(),
+        &["get", "values", "shop", "-n", "web", "--all"],
+    ));
     assert!(merged.contains("replicaCount"), "{merged}");
-    let err = user_error(&mut cmd(dir.path(), &["get", "manifest", "shop", "-n", "web", "--all"]));
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["get", "manifest", "shop", "-n", "web", "--all"],
+    ));
     assert!(err.contains("--all"), "{err}");
 }

@@ -133,6 +133,47 @@ fn undefined_value_names_template_line_and_expression() {
 }
 
 #[test]
+fn undefined_errors_name_the_missing_value_not_the_filter() {
+    let cases = [
+        ("{{ values.nope | quote }}", "`values.nope` is undefined"),
+        ("{{ values.nope == 1 }}", "`values.nope` is undefined"),
+        ("{{ values.nope.deeper }}", "`values.nope` is undefined"),
+        (
+            "{{ values.image.tagg | upper }}",
+            "`values.image.tagg` is undefined",
+        ),
+        (
+            "{{ values.ports[3].name }}",
+            "`values.ports[3]` is undefined",
+        ),
+        // Filters that minijinja lets read an undefined value silently.
+        ("{{ values.nope | tojson }}", "`values.nope` is undefined"),
+        ("{{ values.nope | bool }}", "`values.nope` is undefined"),
+        (
+            "{{ values.nope | indent(2) }}",
+            "`values.nope` is undefined",
+        ),
+        (
+            "{{ values.nope | nindent(2) }}",
+            "`values.nope` is undefined",
+        ),
+        ("{{ values.nope | trunc(3) }}", "`values.nope` is undefined"),
+    ];
+    for (expression, expected) in cases {
+        let chart = TestChart::new(&[
+            ("values.yaml", "image:\n  tag: \"1\"\nports: [{port: 80}]\n"),
+            (
+                "templates/d.yaml",
+                &format!("kind: A\nx: \"{expression}\"\n"),
+            ),
+        ]);
+        let err = user_error(&mut chart.render(&[]));
+        assert!(err.contains("templates/d.yaml:2:"), "{expression}: {err}");
+        assert!(err.contains(expected), "{expression}: {err}");
+    }
+}
+
+#[test]
 fn optional_values_still_work_under_strict_undefined() {
     let chart = TestChart::new(&[(
         "templates/d.yaml",

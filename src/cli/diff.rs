@@ -202,7 +202,10 @@ type Side = (String, String);
 fn live_side(latest: &Record) -> Side {
     let manifest = crate::release::live_manifest(Some(latest)).to_string();
     if latest.status == Status::Uninstalled {
-        (format!("revision {} (uninstalled)", latest.revision), manifest)
+        (
+            format!("revision {} (uninstalled)", latest.revision),
+            manifest,
+        )
     } else {
         (format!("revision {}", latest.revision), manifest)
     }

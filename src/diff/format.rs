@@ -70,10 +70,7 @@ pub fn format_diff(report: &DiffReport, color: bool) -> String {
             out.push('\n');
         }
         if change.suppressed {
-            out.push_str(&format!(
-                "  (diff not shown: --suppress {})\n",
-                change.kind
-            ));
+            out.push_str(&format!("  (diff not shown: --suppress {})\n", change.kind));
         }
         for line in change.diff.as_deref().unwrap_or("").lines() {
             let paint = match line.as_bytes().first() {

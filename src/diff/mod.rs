@@ -179,7 +179,9 @@ fn pair_identical(
     // text -> (its position in old, in new), `usize::MAX` for absent.
     let mut by_text: HashMap<&str, (usize, usize)> = HashMap::with_capacity(old_pieces.len());
     for (i, piece) in old_pieces.iter().enumerate() {
-        let slot = by_text.entry(piece.text).or_insert((usize::MAX, usize::MAX));
+        let slot = by_text
+            .entry(piece.text)
+            .or_insert((usize::MAX, usize::MAX));
         if slot.0 != usize::MAX {
             return Err(duplicate(old, piece, options));
         }
@@ -187,7 +189,9 @@ fn pair_identical(
     }
     let mut pairs = Vec::new();
     for (i, piece) in new_pieces.iter().enumerate() {
-        let slot = by_text.entry(piece.text).or_insert((usize::MAX, usize::MAX));
+        let slot = by_text
+            .entry(piece.text)
+            .or_insert((usize::MAX, usize::MAX));
         if slot.1 != usize::MAX {
             return Err(duplicate(new, piece, options));
         }
@@ -227,7 +231,10 @@ fn check_pairs_are_not_read_twice(
         .collect();
     for &(o, n) in pairs {
         let piece = &old_pieces[o];
-        if piece.name_hint().is_some_and(|name| !read_names.contains(name)) {
+        if piece
+            .name_hint()
+            .is_some_and(|name| !read_names.contains(name))
+        {
             continue;
         }
         let doc = piece.to_document(old.1, old.0)?;
@@ -423,7 +430,10 @@ fn change_of(
 }
 
 fn is_suppressed(kind: &str, options: &DiffOptions) -> bool {
-    options.suppress.iter().any(|k| k.eq_ignore_ascii_case(kind))
+    options
+        .suppress
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(kind))
 }
 
 /// A matched pair: identical text is unchanged without parsing; otherwise

@@ -166,11 +166,18 @@ fn suppressed_kinds_are_counted_but_their_diffs_not_shown() {
     );
     assert_eq!(report.summary.add, 2, "a suppressed change still counts");
     let service = &report.changes[1];
-    assert_eq!((service.kind.as_str(), service.suppressed), ("Service", true));
+    assert_eq!(
+        (service.kind.as_str(), service.suppressed),
+        ("Service", true)
+    );
     assert_eq!(service.diff, None);
     assert!(report.changes[0].diff.is_some());
     let printed = format_diff(&report, false);
-    assert!(printed.contains("web, web, Service (core) added\n  (diff not shown: --suppress Service)\n"), "{printed}");
+    assert!(
+        printed
+            .contains("web, web, Service (core) added\n  (diff not shown: --suppress Service)\n"),
+        "{printed}"
+    );
 }
 
 fn diff_error(old: &str, new: &str) -> RenderError {
@@ -195,7 +202,9 @@ fn one_resource_twice_is_an_error_however_the_copies_pair_up() {
         let error = diff_error(&old, &new);
         assert_eq!(error.file, file, "{old} / {new}");
         assert!(
-            error.message.contains("two documents are the same resource (v1 ConfigMap web/dup)"),
+            error
+                .message
+                .contains("two documents are the same resource (v1 ConfigMap web/dup)"),
             "{}",
             error.message
         );
@@ -206,11 +215,16 @@ fn one_resource_twice_is_an_error_however_the_copies_pair_up() {
 fn an_empty_namespace_is_the_release_namespace() {
     let explicit = DEPLOY.replace("  name: web\n", "  name: web\n  namespace: \"\"\n");
     let report = diff(&stream(&[&explicit]), &stream(&[DEPLOY]), &opts());
-    assert_eq!(report.summary.change + report.summary.unchanged, 1, "{report:?}");
+    assert_eq!(
+        report.summary.change + report.summary.unchanged,
+        1,
+        "{report:?}"
+    );
     assert_eq!((report.summary.add, report.summary.remove), (0, 0));
 }
 
-const SECRET_OLD: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: T0xEU0VDUkVU\n";
+const SECRET_OLD: &str =
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: T0xEU0VDUkVU\n";
 
 #[test]
 fn list_items_are_resources_of_their_own_and_their_secrets_stay_hidden() {
@@ -227,13 +241,21 @@ fn list_items_are_resources_of_their_own_and_their_secrets_stay_hidden() {
     );
     let hunk = change.diff.as_deref().unwrap();
     assert!(!hunk.contains("U0VDUkVU"), "{hunk}");
-    assert!(hunk.contains("-  password: (hidden, before)\n+  password: (hidden, after)"), "{hunk}");
+    assert!(
+        hunk.contains("-  password: (hidden, before)\n+  password: (hidden, after)"),
+        "{hunk}"
+    );
 }
 
 #[test]
 fn secret_data_of_any_shape_is_masked() {
-    let scalar_old = SECRET_OLD.replace("data:\n  password: T0xEU0VDUkVU\n", "data: c2VjcmV0b2xk\nstringData: [plainold]\n");
-    let scalar_new = scalar_old.replace("c2VjcmV0b2xk", "c2VjcmV0bmV3").replace("plainold", "plainnew");
+    let scalar_old = SECRET_OLD.replace(
+        "data:\n  password: T0xEU0VDUkVU\n",
+        "data: c2VjcmV0b2xk\nstringData: [plainold]\n",
+    );
+    let scalar_new = scalar_old
+        .replace("c2VjcmV0b2xk", "c2VjcmV0bmV3")
+        .replace("plainold", "plainnew");
     let report = diff(&stream(&[&scalar_old]), &stream(&[&scalar_new]), &opts());
     let hunk = report.changes[0].diff.as_deref().unwrap();
     for leaked in ["c2VjcmV0", "plain"] {
@@ -247,8 +269,14 @@ fn a_broken_secret_is_reported_without_its_lines() {
     let broken = format!("{SECRET_OLD}bad: [unclosed\n");
     let error = diff_error(&stream(&[&broken]), "");
     assert!(error.snippet.is_none(), "{:?}", error.snippet);
-    let error = diff_error(&stream(&[DEPLOY, "apiVersion: v1\nkind: ConfigMap\nbad: [x\n"]), "");
-    assert!(error.snippet.is_some(), "other documents keep their snippet");
+    let error = diff_error(
+        &stream(&[DEPLOY, "apiVersion: v1\nkind: ConfigMap\nbad: [x\n"]),
+        "",
+    );
+    assert!(
+        error.snippet.is_some(),
+        "other documents keep their snippet"
+    );
 }
 
 #[test]
@@ -264,7 +292,10 @@ fn a_rename_across_namespaces_names_the_old_namespace() {
         },
     );
     let simple = format_simple(&report);
-    assert!(simple.contains("~ renamed   apps/v1 Deployment web/api (from old/web)"), "{simple}");
+    assert!(
+        simple.contains("~ renamed   apps/v1 Deployment web/api (from old/web)"),
+        "{simple}"
+    );
     assert!(format_json(&report).contains("\"oldNamespace\": \"old\""));
 }
 

@@ -420,15 +420,23 @@ mod tests {
     #[test]
     fn name_hint_reads_plain_names_and_gives_up_on_anything_else() {
         let hint = |meta: &str| {
-            let doc = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n{meta}data:\n  name: other\n");
+            let doc =
+                format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n{meta}data:\n  name: other\n");
             name_hint(&doc).map(str::to_string)
         };
-        assert_eq!(hint("  labels:\n    name: l\n  name: web\n").as_deref(), Some("web"));
+        assert_eq!(
+            hint("  labels:\n    name: l\n  name: web\n").as_deref(),
+            Some("web")
+        );
         assert_eq!(hint("  name: \"web\"\n"), None);
         assert_eq!(hint("  name: web # comment\n"), None);
         assert_eq!(hint("  name: null\n"), None);
         assert_eq!(hint("    name: deeper\n"), None, "metadata indented by 4");
-        assert_eq!(hint("  labels: {}\n"), None, "no name: data's name is not it");
+        assert_eq!(
+            hint("  labels: {}\n"),
+            None,
+            "no name: data's name is not it"
+        );
         assert_eq!(name_hint("metadata: {name: web}\n"), None);
     }
 

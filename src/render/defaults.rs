@@ -22,6 +22,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("required", h::required);
     env.add_filter("tpl", h::tpl);
     env.add_filter("string", h::string);
+    env.add_filter("tojson", h::tojson);
+    env.add_filter("bool", h::bool);
+    env.add_filter("indent", h::indent);
 
     env.add_function("fail", h::fail);
     env.add_function("tpl", h::tpl);

@@ -68,7 +68,14 @@ pub fn from_json(text: &str) -> Result<Value, Error> {
 
 /// `{{ values.labels | to_yaml | nindent(4) }}`: a newline, then every line
 /// indented by `width` spaces, blank lines included (Helm's `nindent`).
-pub fn nindent(text: &str, width: usize) -> String {
+pub fn nindent(value: &Value, width: usize) -> Result<String, Error> {
+    Ok(nindent_text(
+        &plain_string(defined(value, "nindent")?),
+        width,
+    ))
+}
+
+fn nindent_text(text: &str, width: usize) -> String {
     let pad = " ".repeat(width);
     let mut out = String::with_capacity(text.len() + width * 4 + 1);
     out.push('\n');
@@ -81,6 +88,29 @@ pub fn nindent(text: &str, width: usize) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// minijinja's `tojson`, `bool` and `indent` read an undefined value as
+/// `null`, `false` and `""`; in kinja a missing value is an error everywhere
+/// except `default`, `is defined` and `if`.
+pub fn tojson(value: &Value, indent: Option<Value>, args: Kwargs) -> Result<Value, Error> {
+    minijinja::filters::tojson(defined(value, "tojson")?, indent, args)
+}
+
+pub fn bool(state: &State, value: &Value) -> Result<bool, Error> {
+    minijinja::filters::bool(state, defined(value, "bool")?)
+}
+
+pub fn indent(
+    value: &Value,
+    width: Option<usize>,
+    first_line: Option<bool>,
+    blank_lines: Option<bool>,
+    args: Kwargs,
+) -> Result<Value, Error> {
+    let text = [Value::from(plain_string(defined(value, "indent")?))];
+    let (input,): (minijinja::value::StringInput,) = minijinja::value::from_args(&text)?;
+    minijinja::filters::indent(input, width, first_line, blank_lines, args)
 }
 
 /// `{{ values.name | quote }}`: a double-quoted string with Go's `%q` escapes;
@@ -142,7 +172,11 @@ pub fn sha256(value: &Value) -> Result<String, Error> {
 /// `{{ name | trunc(63) }}`: the first `n` bytes (the last `-n` for negative
 /// `n`), as Helm counts. A cut inside a multi-byte character moves to the
 /// character's edge, so the result stays valid text.
-pub fn trunc(text: &str, n: i64) -> String {
+pub fn trunc(value: &Value, n: i64) -> Result<String, Error> {
+    Ok(trunc_text(&plain_string(defined(value, "trunc")?), n))
+}
+
+fn trunc_text(text: &str, n: i64) -> String {
     let len = text.len();
     if n >= 0 {
         let mut end = (n as usize).min(len);
@@ -266,8 +300,8 @@ mod tests {
 
     #[test]
     fn nindent_pads_every_line_like_helm() {
-        assert_eq!(nindent("a\nb", 2), "\n  a\n  b");
-        assert_eq!(nindent("a\n\nb\n", 2), "\n  a\n  \n  b\n  ");
+        assert_eq!(nindent_text("a\nb", 2), "\n  a\n  b");
+        assert_eq!(nindent_text("a\n\nb\n", 2), "\n  a\n  \n  b\n  ");
     }
 
     #[test]
@@ -305,10 +339,10 @@ mod tests {
 
     #[test]
     fn trunc_counts_bytes_and_keeps_text_valid() {
-        assert_eq!(trunc("hello", 3), "hel");
-        assert_eq!(trunc("hello", -2), "lo");
-        assert_eq!(trunc("hello", 99), "hello");
-        assert_eq!(trunc("héllo", 2), "h");
+        assert_eq!(trunc_text("hello", 3), "hel");
+        assert_eq!(trunc_text("hello", -2), "lo");
+        assert_eq!(trunc_text("hello", 99), "hello");
+        assert_eq!(trunc_text("héllo", 2), "h");
     }
 
     #[test]

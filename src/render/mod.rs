@@ -61,7 +61,9 @@ impl<'c> Renderer<'c> {
         defaults::register(&mut env);
         for template in &chart.templates {
             env.add_template_owned(template.name.clone(), template.source.clone())
-                .map_err(|e| RenderError::from_minijinja(&e, &|n| chart.template_file_path(n)))?;
+                .map_err(|e| {
+                    RenderError::from_minijinja(&e, &|n| chart.template_file_path(n), None)
+                })?;
         }
         Ok(Renderer { chart, env })
     }
@@ -116,12 +118,11 @@ impl<'c> Renderer<'c> {
     }
 
     fn render_one(&self, name: &str, context: &TemplateContext) -> Result<String, RenderError> {
+        let seen = context.for_template(name);
         let to_error = |e: minijinja::Error| {
-            RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n))
+            RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n), Some(&seen))
         };
         let template = self.env.get_template(name).map_err(to_error)?;
-        template
-            .render(context.for_template(name))
-            .map_err(to_error)
+        template.render(seen.clone()).map_err(to_error)
     }
 }

@@ -1,6 +1,8 @@
 //! Render errors that name the file, the line and what went wrong, with the
 //! line of the template shown under it.
 
+mod undefined;
+
 use minijinja::ErrorKind;
 use std::fmt;
 
@@ -37,9 +39,12 @@ impl RenderError {
     /// Converts a minijinja error; `file_of` maps a template name to its path.
     /// An error raised inside an imported or included template is reported
     /// where it happened, with the place that led there.
+    /// `context` is what the template saw, used to name the part of an
+    /// undefined expression that is missing.
     pub fn from_minijinja(
         outer: &minijinja::Error,
         file_of: &dyn Fn(&str) -> String,
+        context: Option<&minijinja::Value>,
     ) -> RenderError {
         let err = innermost(outer);
         let place = |e: &minijinja::Error| {
@@ -52,7 +57,7 @@ impl RenderError {
         };
         let mut message = match err.kind() {
             ErrorKind::UndefinedError => {
-                let what = expression_text(err)
+                let what = undefined::subject(err, context)
                     .map(|e| format!("`{e}` is undefined"))
                     .unwrap_or_else(|| "a value is undefined".to_string());
                 format!(
@@ -81,27 +86,21 @@ impl RenderError {
     }
 }
 
-/// The deepest minijinja error in a chain (an include inside an import inside a template).
+/// The deepest minijinja error in a chain (an include inside an import
+/// inside a template) that knows its place; a filter's own error has none,
+/// and the template line that called the filter is the one to show.
 fn innermost(err: &minijinja::Error) -> &minijinja::Error {
     let mut deepest = err;
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {
-        if let Some(inner) = inner.downcast_ref::<minijinja::Error>() {
+        if let Some(inner) = inner.downcast_ref::<minijinja::Error>()
+            && inner.line().is_some()
+        {
             deepest = inner;
         }
         source = inner.source();
     }
     deepest
-}
-
-/// The source text of the failing expression, from the error's span.
-fn expression_text(err: &minijinja::Error) -> Option<String> {
-    let source = err.template_source()?;
-    let range = err.range()?;
-    source
-        .get(range)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
 }
 
 /// The failing line with carets under the failing span.
