@@ -98,6 +98,13 @@ fn cases() -> Vec<Case> {
         ),
     ];
     cases.extend(null_each_seedapp_value());
+    for fixture in ["merge-keys", "repeated-key", "byte-order-mark"] {
+        cases.push(case(
+            &format!("valuesdump/yaml-{fixture}"),
+            "valuesdump",
+            &["-f", &format!("tests/fixtures/values/{fixture}.yaml")],
+        ));
+    }
     cases.push(case(
         "seedapp/set-replaces-the-ports-list",
         "seedapp",

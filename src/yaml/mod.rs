@@ -8,10 +8,13 @@
 //! Helm, integers stay integers and YAML 1.2 rules apply (`yes` is a string).
 
 mod emit;
+mod read;
 
 pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
 
-use serde_json::{Map, Number, Value};
+use read::Tree;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::fmt;
 
 /// A YAML text that could not be read, with the position of the problem.
@@ -56,11 +59,11 @@ impl YamlError {
 /// Parses a values file: every document must be a mapping (or empty); several
 /// documents in one file are deep-merged, as Helm does.
 pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
+    let text = prepare(text)?;
     let mut merged = Map::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let value: serde_yaml::Value =
-            serde::Deserialize::deserialize(document).map_err(YamlError::from_serde)?;
-        match yaml_to_json(value)? {
+        let Tree(value) = Tree::deserialize(document).map_err(YamlError::from_serde)?;
+        match value {
             Value::Null => {}
             Value::Object(map) => crate::values::merge_maps(&mut merged, map),
             other => {
@@ -77,117 +80,52 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
 /// Parses any YAML text (one document) into a JSON value; used by `from_yaml`
 /// and for `Chart.yaml`.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(YamlError::from_serde)?;
-    yaml_to_json(value)
+    let Tree(value) = serde_yaml::from_str(prepare(text)?).map_err(YamlError::from_serde)?;
+    Ok(value)
 }
 
 /// Deserializes one YAML text straight into a typed struct; unknown fields are
 /// ignored by the struct's own serde rules. This validates the whole text.
 pub fn parse_typed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(text).map_err(YamlError::from_serde)
+    serde_yaml::from_str(prepare(text)?).map_err(YamlError::from_serde)
 }
 
-fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, YamlError> {
-    Ok(match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => Value::Number(yaml_number(&n)?),
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .map(yaml_to_json)
-                .collect::<Result<_, _>>()?,
-        ),
-        serde_yaml::Value::Mapping(mapping) => Value::Object(mapping_to_json(mapping)?),
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value)?,
-    })
-}
+/// Flow collections nested deeper than this are refused before parsing: the
+/// YAML scanner's cost grows with the square of the depth (100,000 levels
+/// take minutes), and the parser refuses anything past 128 levels anyway.
+const MAX_FLOW_DEPTH: usize = 10_000;
 
-/// A mapping with YAML merge keys applied: `<<: *base` (or a list of
-/// aliases) brings in the keys of `base` that the mapping does not set itself,
-/// at the place of the `<<`; with a list, earlier mappings win. Helm's YAML
-/// reader applies them the same way.
-fn mapping_to_json(mapping: serde_yaml::Mapping) -> Result<Map<String, Value>, YamlError> {
-    let mut map = Map::with_capacity(mapping.len());
-    let has_merge_key = mapping.contains_key("<<");
-    let own_keys: std::collections::HashSet<String> = if has_merge_key {
-        mapping
-            .keys()
-            .filter(|k| k.as_str() != Some("<<"))
-            .map(|k| key_to_string(k.clone()))
-            .collect::<Result<_, _>>()?
-    } else {
-        Default::default()
-    };
-    for (key, value) in mapping {
-        if key.as_str() == Some("<<") {
-            for (merged_key, merged_value) in merge_sources(yaml_to_json(value)?)? {
-                if !own_keys.contains(&merged_key) && !map.contains_key(&merged_key) {
-                    map.insert(merged_key, merged_value);
+/// Drops a byte-order mark (Windows editors write one; Helm reads past it)
+/// and refuses absurd flow nesting.
+fn prepare(text: &str) -> Result<&str, YamlError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut depth = 0usize;
+    let mut at_line_start = true;
+    for (index, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    let before = &text[..index];
+                    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                    return Err(YamlError {
+                        message: format!(
+                            "collections are nested more than {MAX_FLOW_DEPTH} levels deep"
+                        ),
+                        line: Some(1 + before.matches('\n').count()),
+                        column: Some(1 + index - line_start),
+                    });
                 }
             }
-        } else {
-            // Later duplicates win, as in Helm.
-            map.insert(key_to_string(key)?, yaml_to_json(value)?);
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            // A key at the start of a line ends any flow collection; brackets
+            // inside strings never add up past it.
+            b if at_line_start && b.is_ascii_alphabetic() => depth = 0,
+            _ => {}
         }
+        at_line_start = byte == b'\n';
     }
-    Ok(map)
-}
-
-/// The entries a merge key brings in, in precedence order.
-fn merge_sources(value: Value) -> Result<Vec<(String, Value)>, YamlError> {
-    let refused = |found: &Value| {
-        YamlError::new(format!(
-            "a merge key (<<) takes a mapping or a list of mappings, found {}",
-            json_type_name(found)
-        ))
-    };
-    match value {
-        Value::Object(map) => Ok(map.into_iter().collect()),
-        Value::Array(items) => {
-            let mut entries = Vec::new();
-            for item in items {
-                match item {
-                    Value::Object(map) => entries.extend(map),
-                    other => return Err(refused(&other)),
-                }
-            }
-            Ok(entries)
-        }
-        other => Err(refused(&other)),
-    }
-}
-
-fn yaml_number(n: &serde_yaml::Number) -> Result<Number, YamlError> {
-    if let Some(i) = n.as_i64() {
-        Ok(Number::from(i))
-    } else if let Some(u) = n.as_u64() {
-        Ok(Number::from(u))
-    } else {
-        let f = n.as_f64().unwrap_or(f64::NAN);
-        Number::from_f64(f).ok_or_else(|| {
-            YamlError::new(format!(
-                "the number {n} is not supported in values (JSON has no infinity or NaN)"
-            ))
-        })
-    }
-}
-
-/// Helm turns YAML into JSON, where every key is a string: `1: x` has key "1".
-fn key_to_string(key: serde_yaml::Value) -> Result<String, YamlError> {
-    Ok(match key {
-        serde_yaml::Value::String(s) => s,
-        serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Number(n) => n.to_string(),
-        serde_yaml::Value::Null => "null".to_string(),
-        serde_yaml::Value::Tagged(tagged) => key_to_string(tagged.value)?,
-        serde_yaml::Value::Sequence(_) | serde_yaml::Value::Mapping(_) => {
-            return Err(YamlError::new(
-                "a mapping key must be a scalar, not a list or a mapping",
-            ));
-        }
-    })
+    Ok(text)
 }
 
 /// The name of a JSON value's type as a user thinks of it.
@@ -225,6 +163,40 @@ mod tests {
         assert_eq!(values["many"], json!({"x": 0, "a": 1, "b": 2, "c": 3}));
         let keys: Vec<&String> = values["many"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["x", "a", "b", "c"], "merged keys sit where << was");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_in_its_first_place() {
+        let values = parse_values("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(Value::Object(values), json!({"a": 3, "b": 2}));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let values = parse_values("\u{feff}a: 1\n").unwrap();
+        assert_eq!(Value::Object(values), json!({"a": 1}));
+        assert_eq!(parse_value("\u{feff}x: y\n").unwrap(), json!({"x": "y"}));
+    }
+
+    #[test]
+    fn absurd_flow_nesting_is_refused_before_parsing() {
+        let deep = format!("a: {}{}\n", "[".repeat(200_000), "]".repeat(200_000));
+        let error = parse_values(&deep).unwrap_err();
+        assert!(
+            error.message.contains("nested more than"),
+            "{}",
+            error.message
+        );
+        assert_eq!((error.line, error.column), (Some(1), Some(10_004)));
+        // Brackets in strings on many lines do not add up.
+        let many: String = (0..20_000).map(|i| format!("k{i}: \"[x\"\n")).collect();
+        assert_eq!(parse_values(&many).unwrap().len(), 20_000);
+    }
+
+    #[test]
+    fn tags_are_dropped() {
+        let values = parse_values("a: !custom 5\nb: !!str 7\n").unwrap();
+        assert_eq!(Value::Object(values), json!({"a": 5, "b": "7"}));
     }
 
     #[test]
