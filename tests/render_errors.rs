@@ -406,3 +406,29 @@ fn malformed_set_uses_helms_wording() {
         "{err}"
     );
 }
+
+#[test]
+fn subcharts_are_refused_rather_than_silently_dropped() {
+    let with_folder = TestChart::new(&[
+        ("templates/cm.yaml", "kind: A\n"),
+        (
+            "charts/db/Chart.yaml",
+            "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+        ),
+    ]);
+    let err = user_error(&mut with_folder.render(&[]));
+    assert!(
+        err.contains("subcharts") && err.contains("charts/db"),
+        "{err}"
+    );
+
+    let declared = TestChart::new(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n- name: db\n  version: 1.0.0\n",
+        ),
+        ("templates/cm.yaml", "kind: A\n"),
+    ]);
+    let err = user_error(&mut declared.render(&[]));
+    assert!(err.contains("1 in Chart.yaml dependencies"), "{err}");
+}

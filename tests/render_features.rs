@@ -35,6 +35,12 @@ fn partials_hidden_files_notes_and_comment_only_documents_are_not_printed() {
             "{% macro name() %}x{% endmacro %}",
         ),
         ("templates/.hidden.yaml", "kind: Hidden\n"),
+        ("templates/.git/x.yaml", "kind: Hidden\n"),
+        // Helm's rule hides only what sits directly in templates/.
+        (
+            "templates/sub/.deeper.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deeper\n",
+        ),
         (
             "templates/NOTES.txt",
             "Thanks for installing {{ release.name }}.",
@@ -44,8 +50,9 @@ fn partials_hidden_files_notes_and_comment_only_documents_are_not_printed() {
         ("templates/cm.yaml", CONFIGMAP),
     ]);
     let out = success(&mut chart.render(&[]));
-    assert_eq!(out.matches("# Source:").count(), 1, "{out}");
+    assert_eq!(out.matches("# Source:").count(), 2, "{out}");
     assert!(out.contains("demo/templates/cm.yaml"), "{out}");
+    assert!(out.contains("demo/templates/sub/.deeper.yaml"), "{out}");
 }
 
 #[test]
@@ -265,4 +272,44 @@ fn same_inputs_same_bytes() {
         "charts/seedapp/ci/prod.yaml",
     ]));
     assert_eq!(first, second);
+}
+
+#[test]
+fn kube_version_prints_as_helm_does() {
+    let chart = TestChart::new(&[(
+        "templates/v.yaml",
+        "kind: A\nv: \"{{ capabilities.kube_version }}|{{ capabilities.kube_version.git_version }}|{{ capabilities.kube_version.version }}\"\n",
+    )]);
+    // What helm 4.1 prints for .Capabilities.KubeVersion, .GitVersion and .Version.
+    for (given, expected) in [
+        ("1.29", "v1.29|v1.29|v1.29"),
+        (
+            "v1.30.1-rc.1+k3s1",
+            "v1.30.1|v1.30.1-rc.1+k3s1|v1.30.1-rc.1+k3s1",
+        ),
+    ] {
+        let out = common::success(&mut chart.render(&["--kube-version", given]));
+        assert!(
+            out.contains(&format!("v: \"{expected}\"")),
+            "{given}: {out}"
+        );
+    }
+    let err = common::user_error(&mut chart.render(&["--kube-version", "1"]));
+    assert!(err.contains("invalid Kubernetes version \"1\""), "{err}");
+}
+
+#[test]
+fn numeric_chart_versions_read_as_helm_reads_them() {
+    let chart = TestChart::new(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: demo\nversion: 1.0\nappVersion: 1.10\n",
+        ),
+        (
+            "templates/v.yaml",
+            "kind: A\nv: \"{{ chart.version }}/{{ chart.appVersion }}\"\n",
+        ),
+    ]);
+    let out = common::success(&mut chart.render(&[]));
+    assert!(out.contains("v: \"1/1.1\""), "{out}");
 }

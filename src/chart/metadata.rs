@@ -49,11 +49,18 @@ impl Metadata {
 
     /// Validates a parsed `Chart.yaml`; the error is a message for the user.
     pub fn from_value(value: Value) -> Result<Metadata, String> {
-        let fields = match value {
+        let mut fields = match value {
             Value::Object(map) => map,
             Value::Null => Map::new(),
             _ => return Err("Chart.yaml must be a mapping of fields (name, version, ...)".into()),
         };
+        // Templates see `chart.version` as text, whatever YAML made of it.
+        for key in ["version", "appVersion", "kubeVersion"] {
+            if let Some(Value::Number(n)) = fields.get(key) {
+                let text = number_text(n);
+                fields.insert(key.to_string(), Value::String(text));
+            }
+        }
         match string_field(&fields, "apiVersion")?.as_deref() {
             None | Some("v1") | Some("v2") => {}
             Some(other) => {
@@ -98,19 +105,29 @@ impl Metadata {
     }
 }
 
-/// A field that must be a string when present. A number such as `version: 1.0`
-/// is refused with a hint, as Helm's lint does, because YAML would read `1.10` as `1.1`.
+/// A field that must be text when present. A number (`version: 1.0`) is
+/// taken as Helm takes it, printed the way Go prints the float it became:
+/// `1.0` is "1" and `1.10` is "1.1" (quoting it keeps what was written).
 fn string_field(fields: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
     match fields.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(Value::Number(n)) => Err(format!(
-            "{key} must be a string, but it is the number {n}; quote it: {key}: \"{n}\""
-        )),
+        Some(Value::Number(n)) => Ok(Some(number_text(n))),
         Some(other) => Err(format!(
             "{key} must be a string, but it is {}",
             crate::yaml::json_type_name(other)
         )),
+    }
+}
+
+/// A YAML number as Go's `%v` prints the float64 Helm reads it into.
+fn number_text(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (_, Some(u), _) => u.to_string(),
+        (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        (_, _, Some(f)) => f.to_string(),
+        _ => n.to_string(),
     }
 }
 
@@ -141,8 +158,15 @@ mod tests {
     fn version_must_be_semver_and_a_string() {
         let err = Metadata::from_value(json!({"name": "a", "version": "banana"})).unwrap_err();
         assert!(err.contains("not a valid SemVer"), "{err}");
-        let err = Metadata::from_value(json!({"name": "a", "version": 1.0})).unwrap_err();
-        assert!(err.contains("quote it"), "{err}");
+        let numeric = json!({"name": "a", "version": 1.0, "appVersion": 1.10});
+        let metadata = Metadata::from_value(numeric).unwrap();
+        assert_eq!(metadata.version, "1", "as Helm prints the number");
+        assert_eq!(metadata.app_version.as_deref(), Some("1.1"));
+        assert_eq!(
+            metadata.fields["version"],
+            json!("1"),
+            "templates see text too"
+        );
         // Helm's lenient parsing accepts these.
         for ok in ["v1.2", "1.0", "1.2.3-rc.1+build"] {
             Metadata::from_value(json!({"name": "a", "version": ok})).unwrap();

@@ -80,6 +80,10 @@ pub enum ChartError {
     Values(#[from] values::ValuesError),
     #[error("{path}: not valid JSON: {message}")]
     InvalidSchema { path: String, message: String },
+    #[error(
+        "chart {path} has subcharts or dependencies ({found}); kinja does not render them yet, and rendering without them would silently drop their resources"
+    )]
+    Subcharts { path: String, found: String },
 }
 
 impl Chart {
@@ -97,6 +101,7 @@ impl Chart {
             return Err(ChartError::NoChartYaml { path: shown });
         }
         let metadata = Metadata::load(&chart_yaml)?;
+        refuse_subcharts(dir, &metadata)?;
 
         let values_path = dir.join("values.yaml");
         let default_values = if values_path.is_file() {
@@ -173,8 +178,37 @@ fn is_chart_file(relative: &str) -> bool {
     ) && !relative.starts_with("charts/")
 }
 
+/// Subcharts come with their own issue; until then a chart that has them
+/// is refused rather than rendered without their resources.
+fn refuse_subcharts(dir: &Path, metadata: &Metadata) -> Result<(), ChartError> {
+    let mut found: Vec<String> = match std::fs::read_dir(dir.join("charts")) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.'))
+            .map(|name| format!("charts/{name}"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    found.sort();
+    if let Some(serde_json::Value::Array(dependencies)) = metadata.fields.get("dependencies")
+        && !dependencies.is_empty()
+    {
+        found.push(format!("{} in Chart.yaml dependencies", dependencies.len()));
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(ChartError::Subcharts {
+            path: dir.display().to_string(),
+            found: found.join(", "),
+        })
+    }
+}
+
 /// Walks the chart folder in sorted order, skipping hidden files and folders
-/// under `templates/` (Helm's default ignore rule) and following no symlinked folders.
+/// directly in `templates/` (Helm's default ignore rule, `templates/.?*`,
+/// which leaves deeper ones alone) and following no symlinked folders.
 fn collect_files(
     dir: &Path,
     prefix: &str,
@@ -188,7 +222,7 @@ fn collect_files(
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let relative = format!("{prefix}{name}");
-        if name.starts_with('.') && relative.starts_with("templates/") {
+        if name.starts_with('.') && prefix == "templates/" {
             continue;
         }
         let file_type = entry

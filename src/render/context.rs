@@ -120,10 +120,15 @@ pub const DEFAULT_API_VERSIONS: &[&str] = &[
 impl KubeVersion {
     /// Parses `1.29`, `v1.29.3`, `1.29.3-gke.100` as `--kube-version` accepts them.
     pub fn parse(text: &str) -> Result<KubeVersion, String> {
-        let version = crate::version::Version::parse_lenient(text).ok_or_else(|| {
+        let invalid = || {
             format!("invalid Kubernetes version {text:?}: expected a version like 1.29 or v1.29.3")
-        })?;
+        };
         let trimmed = text.trim();
+        // Helm refuses a bare major version (`1`); a minor is always needed.
+        if !trimmed.contains('.') {
+            return Err(invalid());
+        }
+        let version = crate::version::Version::parse_lenient(text).ok_or_else(invalid)?;
         Ok(KubeVersion {
             version: if trimmed.starts_with('v') {
                 trimmed.to_string()
@@ -157,10 +162,8 @@ impl Object for KubeVersion {
             "version" => Some(Value::from(self.version.clone())),
             "major" => Some(Value::from(self.major.to_string())),
             "minor" => Some(Value::from(self.minor.to_string())),
-            "git_version" => Some(Value::from(format!(
-                "v{}.{}.{}",
-                self.major, self.minor, self.patch
-            ))),
+            // Helm's GitVersion is the version as given, build suffix and all.
+            "git_version" => Some(Value::from(self.version.clone())),
             _ => None,
         }
     }
@@ -169,9 +172,11 @@ impl Object for KubeVersion {
         Enumerator::Str(&["version", "major", "minor", "git_version"])
     }
 
-    /// Prints like Helm's `.Capabilities.KubeVersion`: `v1.29.3`, without build suffixes.
+    /// Prints like Helm's `.Capabilities.KubeVersion`: the version as given,
+    /// with its `v`, without pre-release or build suffix (`v1.30.1-rc.1+k3s1` prints `v1.30.1`).
     fn render(self: &Arc<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
+        let end = self.version.find(['-', '+']).unwrap_or(self.version.len());
+        f.write_str(&self.version[..end])
     }
 }
 

@@ -47,7 +47,8 @@ pub fn to_yaml(value: &Value) -> Result<String, Error> {
     Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
 }
 
-/// `{{ files.get("config.yaml") | from_yaml }}`: parses YAML text into a value.
+/// `{{ files.get("config.yaml") | from_yaml }}`: parses YAML text into a
+/// value; empty text is an empty mapping, as Helm's `fromYaml` gives.
 pub fn from_yaml(text: &str) -> Result<Value, Error> {
     let parsed = crate::yaml::parse_value(text).map_err(|e| {
         let at = e
@@ -56,6 +57,9 @@ pub fn from_yaml(text: &str) -> Result<Value, Error> {
             .unwrap_or_default();
         invalid(format!("from_yaml: {}{at}", e.message))
     })?;
+    if parsed.is_null() {
+        return Ok(Value::from(Serde(&serde_json::Map::new())));
+    }
     Ok(Value::from(Serde(&parsed)))
 }
 
@@ -392,6 +396,15 @@ mod tests {
             Value::from(1)
         );
         assert!(from_yaml("a: [").is_err());
+        assert_eq!(
+            from_yaml("").unwrap().len(),
+            Some(0),
+            "empty text: an empty mapping"
+        );
+        assert_eq!(
+            from_yaml("# only a comment").unwrap().kind(),
+            ValueKind::Map
+        );
         assert_eq!(from_json("[1,2]").unwrap().len(), Some(2));
         assert!(from_json("{").is_err());
     }
