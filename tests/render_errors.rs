@@ -312,6 +312,11 @@ fn tpl_that_renders_itself_ends_in_an_error() {
     ]);
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("tpl nested more than"), "{err}");
+    assert_eq!(
+        err.matches("tpl in").count(),
+        1,
+        "named once, not once per level: {err}"
+    );
 }
 
 #[test]
@@ -431,4 +436,24 @@ fn subcharts_are_refused_rather_than_silently_dropped() {
     ]);
     let err = user_error(&mut declared.render(&[]));
     assert!(err.contains("1 in Chart.yaml dependencies"), "{err}");
+}
+
+#[test]
+fn a_long_template_line_is_cut_around_the_error() {
+    let line = format!(
+        "x: \"{}{{{{ values.nope }}}}{}\"\n",
+        "a".repeat(5000),
+        "b".repeat(5000)
+    );
+    let chart = TestChart::new(&[("templates/d.yaml", &line)]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(
+        err.contains("...aaa") && err.contains("{{ values.nope }}bbb"),
+        "{err}"
+    );
+    assert!(
+        err.len() < 600,
+        "the whole 10 KB line is not printed: {} bytes",
+        err.len()
+    );
 }

@@ -272,10 +272,13 @@ pub fn tpl(state: &State, text: &str, _kwargs: Kwargs) -> Result<String, Error> 
             .iter()
             .filter_map(|name| state.lookup(name).map(|value| (*name, value))),
     );
+    // Named after the template that started it, however deep the nesting.
+    let name = match state.name() {
+        nested if nested.starts_with("tpl in ") => nested.to_string(),
+        outer => format!("tpl in {outer}"),
+    };
     TPL_DEPTH.with(|d| d.set(depth + 1));
-    let result = state
-        .env()
-        .render_named_str(&format!("tpl in {}", state.name()), text, context);
+    let result = state.env().render_named_str(&name, text, context);
     TPL_DEPTH.with(|d| d.set(depth));
     result.map_err(|e| {
         invalid(format!("tpl: {}", e.detail().unwrap_or("render failed"))).with_source(e)

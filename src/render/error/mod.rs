@@ -103,29 +103,50 @@ fn innermost(err: &minijinja::Error) -> &minijinja::Error {
     deepest
 }
 
-/// The failing line with carets under the failing span.
+/// How much of a long line a snippet shows around the failing span.
+const SNIPPET_WIDTH: usize = 120;
+
+/// The failing line with carets under the failing span; a long line (a
+/// minified JSON blob) is cut to a window around the span.
 fn snippet(err: &minijinja::Error) -> Option<String> {
     let source = err.template_source()?;
     let line_no = err.line()?;
     let line = source.lines().nth(line_no.checked_sub(1)?)?;
-    let gutter = format!("{line_no:>4} | ");
-    let mut out = format!("{gutter}{line}");
-    if let Some(range) = err.range() {
-        let line_start: usize = source.lines().take(line_no - 1).map(|l| l.len() + 1).sum();
-        if range.start >= line_start && range.start <= line_start + line.len() {
-            let column = line[..range.start - line_start].chars().count();
-            let width = source
-                .get(range.clone())
-                .map(|s| s.lines().next().unwrap_or("").chars().count())
-                .unwrap_or(1)
-                .max(1);
-            out.push_str(&format!(
-                "\n{}{}{}",
-                " ".repeat(gutter.len()),
-                " ".repeat(column),
-                "^".repeat(width)
-            ));
+    let chars: Vec<char> = line.chars().collect();
+    let line_start: usize = source.lines().take(line_no - 1).map(|l| l.len() + 1).sum();
+    // The span as a character column and width on this line, when it is on it.
+    let span = err.range().and_then(|range| {
+        let offset = range.start.checked_sub(line_start)?;
+        let column = line.get(..offset)?.chars().count();
+        let width = source
+            .get(range.clone())
+            .map(|s| s.lines().next().unwrap_or("").chars().count())
+            .unwrap_or(1)
+            .max(1);
+        Some((column, width))
+    });
+    let (first, last) = match span {
+        _ if chars.len() <= SNIPPET_WIDTH => (0, chars.len()),
+        Some((column, _)) => {
+            let first = column.saturating_sub(SNIPPET_WIDTH / 3);
+            (first, (first + SNIPPET_WIDTH).min(chars.len()))
         }
+        None => (0, SNIPPET_WIDTH),
+    };
+    let lead = if first > 0 { "..." } else { "" };
+    let tail = if last < chars.len() { "..." } else { "" };
+    let shown: String = chars[first..last].iter().collect();
+    let gutter = format!("{line_no:>4} | ");
+    let mut out = format!("{gutter}{lead}{shown}{tail}");
+    if let Some((column, width)) = span {
+        let column = column.saturating_sub(first) + lead.len();
+        let width = width.min(last.saturating_sub(first).max(1));
+        out.push_str(&format!(
+            "\n{}{}{}",
+            " ".repeat(gutter.len()),
+            " ".repeat(column),
+            "^".repeat(width)
+        ));
     }
     Some(out)
 }
