@@ -15,6 +15,7 @@
 
 use super::Head;
 use crate::yaml::resolves_to_non_string;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Block {
@@ -222,8 +223,8 @@ fn child_section(section: Section, key: &str, seen: &mut [bool; 6]) -> Option<Se
 fn record(head: &mut Head, section: Section, key: &str, scalar: Scalar) -> Option<()> {
     let text = || -> Option<String> {
         match &scalar {
-            Scalar::Quoted(s) => Some(s.clone()),
-            Scalar::Plain(s) if !resolves_to_non_string(s) => Some(s.clone()),
+            Scalar::Quoted(s) => Some(s.to_string()),
+            Scalar::Plain(s) if !resolves_to_non_string(s) => Some(s.to_string()),
             _ => None,
         }
     };
@@ -271,16 +272,18 @@ fn split_entry(content: &str) -> Option<Option<(&str, &str)>> {
     Some(Some((key, after.trim_start_matches(' '))))
 }
 
+/// A one-line value, borrowed from the line: most values are never needed
+/// as text, only checked, and allocating each one costs more than checking.
 #[derive(Debug, PartialEq)]
-enum Scalar {
-    Plain(String),
-    Quoted(String),
+enum Scalar<'a> {
+    Plain(&'a str),
+    Quoted(Cow<'a, str>),
     EmptyMap,
     EmptySeq,
 }
 
 /// Checks a one-line value; `None` when it is outside the simple subset.
-fn check_scalar(value: &str) -> Option<Scalar> {
+fn check_scalar(value: &str) -> Option<Scalar<'_>> {
     if value.bytes().any(|b| b < 0x20 && b != b'\t') || value.contains('\t') {
         return None;
     }
@@ -327,11 +330,20 @@ fn check_scalar(value: &str) -> Option<Scalar> {
     {
         return None;
     }
-    Some(Scalar::Plain(value.to_string()))
+    Some(Scalar::Plain(value))
 }
 
 /// A double-quoted scalar that closes on this line, with simple escapes only.
-fn double_quoted(body: &str) -> Option<String> {
+fn double_quoted(body: &str) -> Option<Cow<'_, str>> {
+    match body.find(['"', '\\'])? {
+        end if body.as_bytes()[end] == b'"' => {
+            trailing_is_empty(&body[end + 1..]).then_some(Cow::Borrowed(&body[..end]))
+        }
+        _ => double_quoted_with_escapes(body).map(Cow::Owned),
+    }
+}
+
+fn double_quoted_with_escapes(body: &str) -> Option<String> {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -351,7 +363,12 @@ fn double_quoted(body: &str) -> Option<String> {
     None
 }
 
-fn single_quoted(body: &str) -> Option<String> {
+/// A single-quoted scalar that closes on this line (`''` is a quote).
+fn single_quoted(body: &str) -> Option<Cow<'_, str>> {
+    let quote = body.find('\'')?;
+    if !body[quote + 1..].starts_with('\'') {
+        return trailing_is_empty(&body[quote + 1..]).then_some(Cow::Borrowed(&body[..quote]));
+    }
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     loop {
@@ -362,7 +379,7 @@ fn single_quoted(body: &str) -> Option<String> {
             out.push('\'');
             rest = after;
         } else {
-            return trailing_is_empty(rest).then_some(out);
+            return trailing_is_empty(rest).then_some(Cow::Owned(out));
         }
     }
 }
