@@ -15,7 +15,7 @@ pub struct RenderOutput {
     pub notes: Option<String>,
     /// The merged values the templates saw.
     pub values: Values,
-    /// Merge conflicts resolved in the user's favour, for stderr.
+    /// For stderr: merge conflicts resolved in the user's favour, hooks left out.
     pub warnings: Vec<String>,
 }
 
@@ -41,9 +41,11 @@ pub fn render_chart(
     check_schema(chart, &values)?;
 
     let rendered = Renderer::new(chart)?.render(&values, release, capabilities)?;
-    let manifest = Manifest::from_rendered(&rendered, &chart.metadata.name, &|name| {
-        chart.template_file_path(name)
-    })?;
+    let (manifest, skipped_hooks) =
+        Manifest::from_rendered(&rendered, &chart.metadata.name, &|name| {
+            chart.template_file_path(name)
+        })?;
+    warnings.extend(skipped_hooks);
     Ok(RenderOutput {
         manifest,
         notes: rendered.notes,

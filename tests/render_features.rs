@@ -313,3 +313,20 @@ fn numeric_chart_versions_read_as_helm_reads_them() {
     let out = common::success(&mut chart.render(&[]));
     assert!(out.contains("v: \"1/1.1\""), "{out}");
 }
+
+#[test]
+fn a_hook_with_an_unknown_event_is_left_out_with_a_warning() {
+    let chart = TestChart::new(&[(
+        "templates/job.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-instal\n",
+    )]);
+    let output = chart.render(&[]).output().unwrap();
+    assert!(output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("migrate"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: demo/templates/job.yaml: Job \"migrate\" is left out")
+            && stderr.contains("\"pre-instal\""),
+        "{stderr}"
+    );
+}

@@ -65,12 +65,13 @@ static SEPARATOR: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?:^|\s*\n)---\s*").expect("a valid pattern"));
 
 impl Manifest {
-    /// Splits, checks and orders the rendered templates of `chart_name`.
+    /// Splits, checks and orders the rendered templates of `chart_name`;
+    /// also says which hooks were left out for naming unknown events.
     pub fn from_rendered(
         rendered: &Rendered,
         chart_name: &str,
         file_of: &(dyn Fn(&str) -> String + Sync),
-    ) -> Result<Manifest, RenderError> {
+    ) -> Result<(Manifest, Vec<String>), RenderError> {
         // Checking the output is as costly as rendering it: one template per job.
         let per_template = crate::parallel::map(
             &rendered.templates,
@@ -83,17 +84,23 @@ impl Manifest {
         }
         let (mut hooks, mut resources): (Vec<_>, Vec<_>) =
             documents.into_iter().partition(|d| d.head.hook.is_some());
+        let mut skipped = Vec::new();
         hooks.retain(|d| {
-            d.head
-                .hook
-                .as_deref()
-                .unwrap_or("")
+            let events = d.head.hook.as_deref().unwrap_or("");
+            let known = events
                 .split(',')
-                .all(|event| HOOK_EVENTS.contains(&event.trim()))
+                .all(|event| HOOK_EVENTS.contains(&event.trim()));
+            if !known {
+                skipped.push(format!(
+                    "{}: {} {:?} is left out: helm.sh/hook {events:?} names an unknown hook event (Helm skips it too)",
+                    d.source, d.head.kind, d.head.name
+                ));
+            }
+            known
         });
         resources.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
         hooks.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
-        Ok(Manifest { resources, hooks })
+        Ok((Manifest { resources, hooks }, skipped))
     }
 
     /// The documents of one rendered template, each checked and identified.
@@ -354,7 +361,7 @@ mod tests {
                 .collect(),
             notes: None,
         };
-        Manifest::from_rendered(&rendered, "app", &|n| format!("templates/{n}"))
+        Manifest::from_rendered(&rendered, "app", &|n| format!("templates/{n}")).map(|(m, _)| m)
     }
 
     #[test]
