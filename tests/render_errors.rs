@@ -146,6 +146,13 @@ fn undefined_errors_name_the_missing_value_not_the_filter() {
             "{{ values.ports[3].name }}",
             "`values.ports[3]` is undefined",
         ),
+        // A quoted key may hold brackets (this once panicked).
+        ("{{ values[\"]]\"] }}", "`values[\"]]\"]` is undefined"),
+        // Another tag on the line that guards its own value is not blamed.
+        (
+            "{% if values.opt is defined %}{{ values.opt }}{% endif %}{{ values.image.tagg | upper }}",
+            "`values.image.tagg` is undefined",
+        ),
         // Filters that minijinja lets read an undefined value silently.
         ("{{ values.nope | tojson }}", "`values.nope` is undefined"),
         ("{{ values.nope | bool }}", "`values.nope` is undefined"),

@@ -35,8 +35,19 @@ pub fn subject(err: &minijinja::Error, context: Option<&Value>) -> Option<String
     let span = (range.start - line_start)..(range.end.min(line_end) - line_start);
 
     if let Some(context) = context {
-        // Chains touching the span first, then the rest of the line.
-        let mut chains: Vec<regex::Captures> = CHAIN.captures_iter(line).collect();
+        // Only the tag (`{{ ... }}` or `{% ... %}`) that failed: another tag
+        // on the line may name a value that is missing on purpose. Chains
+        // touching the span first, then the rest of the tag (the value a
+        // failing filter was given).
+        let tag_start = line[..span.start]
+            .rfind(['{'])
+            .map_or(0, |i| i.saturating_sub(1));
+        let tag_end = line[span.end.min(line.len())..]
+            .find('}')
+            .map_or(line.len(), |i| span.end + i);
+        let tag = &line[tag_start..tag_end];
+        let span = span.start - tag_start..span.end.min(tag_end) - tag_start;
+        let mut chains: Vec<regex::Captures> = CHAIN.captures_iter(tag).collect();
         chains.sort_by_key(|c| {
             let whole = c.get(0).expect("a match");
             !(whole.start() < span.end && span.start < whole.end())
@@ -82,33 +93,34 @@ struct Segment {
     key: Key,
 }
 
+/// One step of a chain: `.name`, `[0]`, `["key"]` or `['key']`.
+static SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*(?:"([^"]*)"|'([^']*)'|(\d+))\s*\]"#)
+        .expect("a valid pattern")
+});
+
+/// The steps of a chain's path, read with the grammar that matched the chain
+/// (a quoted key may hold `]` or `.`).
 fn segments(path: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        if let Some(after_dot) = rest.strip_prefix('.') {
-            let end = after_dot.find(['.', '[']).unwrap_or(after_dot.len());
-            out.push(Segment {
-                text: format!(".{}", &after_dot[..end]),
-                key: Key::Name(after_dot[..end].to_string()),
-            });
-            rest = &after_dot[end..];
-        } else if let Some(close) = rest.find(']') {
-            let inner = rest[1..close].trim();
-            let key = match inner.parse::<i64>() {
-                Ok(index) => Key::Index(index),
-                Err(_) => Key::Quoted(inner.trim_matches(['"', '\'']).to_string()),
+    SEGMENT
+        .captures_iter(path)
+        .map(|c| {
+            let key = if let Some(name) = c.get(1) {
+                Key::Name(name.as_str().to_string())
+            } else if let Some(quoted) = c.get(2).or(c.get(3)) {
+                Key::Quoted(quoted.as_str().to_string())
+            } else {
+                let digits = c.get(4).map_or("", |d| d.as_str());
+                digits
+                    .parse()
+                    .map_or_else(|_| Key::Quoted(digits.to_string()), Key::Index)
             };
-            out.push(Segment {
-                text: rest[..=close].to_string(),
+            Segment {
+                text: c[0].to_string(),
                 key,
-            });
-            rest = &rest[close + 1..];
-        } else {
-            break;
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// Without the context: the dotted name the span ends in, or, when the span
@@ -139,11 +151,15 @@ mod tests {
 
     #[test]
     fn segments_read_names_indexes_and_quoted_keys() {
-        let texts: Vec<String> = segments(".a[0][\"b.c\"].d")
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
-        assert_eq!(texts, [".a", "[0]", "[\"b.c\"]", ".d"]);
+        let texts =
+            |path: &str| -> Vec<String> { segments(path).into_iter().map(|s| s.text).collect() };
+        assert_eq!(texts(".a[0][\"b.c\"].d"), [".a", "[0]", "[\"b.c\"]", ".d"]);
+        assert_eq!(
+            texts("[\"]]\"]"),
+            ["[\"]]\"]"],
+            "a quoted key may hold brackets"
+        );
+        assert_eq!(texts("[\"]é]\"].c"), ["[\"]é]\"]", ".c"]);
     }
 
     #[test]
