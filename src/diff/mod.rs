@@ -23,12 +23,12 @@
 
 mod format;
 mod normalize;
+mod read;
 
 pub use format::{format_diff, format_json, format_simple, summary_line};
 
-use crate::manifest::{Document, Piece, split_stream};
+use crate::manifest::Document;
 use crate::render::RenderError;
-use std::collections::HashMap;
 
 /// How to compare and what to leave out.
 #[derive(Debug, Clone)]
@@ -124,6 +124,8 @@ struct Identity {
     kind: String,
     namespace: String,
     name: String,
+    /// Tells nameless documents (`generateName`) of one kind apart, in order.
+    ordinal: usize,
 }
 
 fn group_of(api_version: &str) -> &str {
@@ -136,189 +138,19 @@ pub fn diff_manifests(
     new: (&str, &str),
     options: &DiffOptions,
 ) -> Result<DiffReport, RenderError> {
-    let old_pieces = split_stream(old.1);
-    let new_pieces = split_stream(new.1);
-    // Identical documents are unchanged: pair them by text before reading
-    // anything, so a big manifest with few changes costs little. Listing
-    // unchanged resources needs every head, so then every document is read.
-    let pairs = if options.list_unchanged {
-        Vec::new()
-    } else {
-        pair_identical(old, &old_pieces, new, &new_pieces, options)?
-    };
-    let mut old_paired = vec![false; old_pieces.len()];
-    let mut new_paired = vec![false; new_pieces.len()];
-    for &(o, n) in &pairs {
-        old_paired[o] = true;
-        new_paired[n] = true;
-    }
-    let old_docs = read_documents(old, &old_pieces, &old_paired, options)?;
-    let new_docs = read_documents(new, &new_pieces, &new_paired, options)?;
-    let old_index = index_by_identity(&old_docs, old.0, options)?;
-    let new_index = index_by_identity(&new_docs, new.0, options)?;
-    check_pairs_are_not_read_twice(
-        (old, &old_pieces, &old_index),
-        (new, &new_pieces, &new_index),
-        &pairs,
-        options,
-    )?;
-    let mut report = diff_documents(&old_docs, &new_docs, &old_index, options);
-    report.summary.unchanged += pairs.len();
+    let read = read::read(old, new, options)?;
+    let mut report = diff_documents(&read, options);
+    report.summary.unchanged += read.identical;
     Ok(report)
 }
 
-/// Pairs documents whose text is the same on both sides. The same text twice
-/// on one side is one resource twice: an error, as for any duplicate.
-fn pair_identical(
-    old: (&str, &str),
-    old_pieces: &[Piece],
-    new: (&str, &str),
-    new_pieces: &[Piece],
-    options: &DiffOptions,
-) -> Result<Vec<(usize, usize)>, RenderError> {
-    // text -> (its position in old, in new), `usize::MAX` for absent.
-    let mut by_text: HashMap<&str, (usize, usize)> = HashMap::with_capacity(old_pieces.len());
-    for (i, piece) in old_pieces.iter().enumerate() {
-        let slot = by_text
-            .entry(piece.text)
-            .or_insert((usize::MAX, usize::MAX));
-        if slot.0 != usize::MAX {
-            return Err(duplicate(old, piece, options));
-        }
-        slot.0 = i;
-    }
-    let mut pairs = Vec::new();
-    for (i, piece) in new_pieces.iter().enumerate() {
-        let slot = by_text
-            .entry(piece.text)
-            .or_insert((usize::MAX, usize::MAX));
-        if slot.1 != usize::MAX {
-            return Err(duplicate(new, piece, options));
-        }
-        slot.1 = i;
-        if slot.0 != usize::MAX {
-            pairs.push((slot.0, i));
-        }
-    }
-    Ok(pairs)
-}
-
-/// The error for a document that repeats an earlier one on its side.
-fn duplicate(input: (&str, &str), piece: &Piece, options: &DiffOptions) -> RenderError {
-    match piece.to_document(input.1, input.0) {
-        Ok(doc) => duplicate_error(&doc, input.0, options),
-        Err(unreadable) => unreadable,
-    }
-}
-
-/// Paired documents were not read; one of them may still share its identity
-/// with a document that was (the same resource twice, with different
-/// contents). Only paired documents whose plainly written name matches a
-/// read one, or whose name is not plainly written, are read to make sure.
-fn check_pairs_are_not_read_twice(
-    (old, old_pieces, old_index): ((&str, &str), &[Piece], &HashMap<Identity, usize>),
-    (new, new_pieces, new_index): ((&str, &str), &[Piece], &HashMap<Identity, usize>),
-    pairs: &[(usize, usize)],
-    options: &DiffOptions,
-) -> Result<(), RenderError> {
-    if old_index.is_empty() && new_index.is_empty() {
-        return Ok(());
-    }
-    let read_names: std::collections::HashSet<&str> = old_index
-        .keys()
-        .chain(new_index.keys())
-        .map(|id| id.name.as_str())
-        .collect();
-    for &(o, n) in pairs {
-        let piece = &old_pieces[o];
-        if piece
-            .name_hint()
-            .is_some_and(|name| !read_names.contains(name))
-        {
-            continue;
-        }
-        let doc = piece.to_document(old.1, old.0)?;
-        let id = identity(&doc, options);
-        if old_index.contains_key(&id) {
-            return Err(duplicate_error(&doc, old.0, options));
-        }
-        if new_index.contains_key(&id) {
-            let doc = new_pieces[n].to_document(new.1, new.0)?;
-            return Err(duplicate_error(&doc, new.0, options));
-        }
-    }
-    Ok(())
-}
-
-/// Reads the documents not already paired by text; a `List` stands for its items.
-fn read_documents(
-    (name, text): (&str, &str),
-    pieces: &[Piece],
-    already_paired: &[bool],
-    options: &DiffOptions,
-) -> Result<Vec<Document>, RenderError> {
-    let mut documents = Vec::new();
-    for (piece, &paired) in pieces.iter().zip(already_paired) {
-        if paired {
-            continue;
-        }
-        let document = piece.to_document(text, name).map_err(|mut error| {
-            // The lines around a YAML error could be a Secret's values.
-            if !options.show_secrets && piece.text.contains("Secret") {
-                error.snippet = None;
-            }
-            error
-        })?;
-        match list_items(&document, text, name)? {
-            Some(items) => documents.extend(items),
-            None => documents.push(document),
-        }
-    }
-    Ok(documents)
-}
-
-/// The items of a `List` (or `ConfigMapList`, ...) as documents of their
-/// own, so each is matched, diffed and masked like any resource.
-fn list_items(
-    list: &Document,
-    stream: &str,
-    file: &str,
-) -> Result<Option<Vec<Document>>, RenderError> {
-    if !list.head.kind.ends_with("List") {
-        return Ok(None);
-    }
-    let Ok(serde_json::Value::Object(mut object)) = crate::yaml::parse_value(&list.text) else {
-        return Ok(None);
-    };
-    let Some(serde_json::Value::Array(items)) = object.remove("items") else {
-        return Ok(None);
-    };
-    let mut documents = Vec::with_capacity(items.len());
-    for item in items {
-        let text = crate::yaml::to_yaml(&item);
-        let piece = Piece {
-            line: list.line,
-            text: &text,
-        };
-        let mut document = piece.to_document(stream, file)?;
-        document.source.clone_from(&list.source);
-        documents.push(document);
-    }
-    Ok(Some(documents))
-}
-
-fn diff_documents(
-    old_docs: &[Document],
-    new_docs: &[Document],
-    old_index: &HashMap<Identity, usize>,
-    options: &DiffOptions,
-) -> DiffReport {
+fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
+    let (old_docs, new_docs) = (&read.old_docs, &read.new_docs);
     let mut matched = vec![false; old_docs.len()];
     let mut changes = Vec::with_capacity(new_docs.len());
     let mut added = Vec::new();
     for (position, doc) in new_docs.iter().enumerate() {
-        let identity = identity(doc, options);
-        match old_index.get(&identity) {
+        match read.old_index.by_id.get(&read.new_index.ids[position]) {
             Some(&old_position) => {
                 matched[old_position] = true;
                 changes.push(compare(&old_docs[old_position], doc, options));
@@ -377,34 +209,7 @@ fn identity(doc: &Document, options: &DiffOptions) -> Identity {
             _ => options.default_namespace.clone(),
         },
         name: doc.head.name.clone(),
-    }
-}
-
-/// Position of each identity; two documents with one identity are a broken manifest.
-fn index_by_identity(
-    docs: &[Document],
-    file: &str,
-    options: &DiffOptions,
-) -> Result<HashMap<Identity, usize>, RenderError> {
-    let mut index = HashMap::with_capacity(docs.len());
-    for (position, doc) in docs.iter().enumerate() {
-        if index.insert(identity(doc, options), position).is_some() {
-            return Err(duplicate_error(doc, file, options));
-        }
-    }
-    Ok(index)
-}
-
-fn duplicate_error(doc: &Document, file: &str, options: &DiffOptions) -> RenderError {
-    let id = identity(doc, options);
-    RenderError {
-        file: file.to_string(),
-        line: Some(doc.line),
-        message: format!(
-            "two documents are the same resource ({} {} {}/{}); a manifest holds each resource once",
-            doc.head.api_version, id.kind, id.namespace, id.name
-        ),
-        snippet: None,
+        ordinal: 0,
     }
 }
 

@@ -13,13 +13,17 @@ const HIDDEN_AFTER: &str = "(hidden, after)";
 /// Both sides of a changed resource, secrets masked key by key so that a
 /// changed value shows as a changed line with no value.
 pub fn pair(old: &Document, new: &Document, show_secrets: bool) -> (String, String) {
-    let mut old_value = parse(old);
-    let mut new_value = parse(new);
-    if !show_secrets && is_secret(old) && is_secret(new) {
+    let (hide_old, hide_new) = (
+        !show_secrets && is_secret(old),
+        !show_secrets && is_secret(new),
+    );
+    let mut old_value = parse(old, hide_old);
+    let mut new_value = parse(new, hide_new);
+    if hide_old && hide_new {
         mask_pair(&mut old_value, &mut new_value);
-    } else if !show_secrets {
-        mask_alone(&mut old_value, is_secret(old));
-        mask_alone(&mut new_value, is_secret(new));
+    } else {
+        mask_alone(&mut old_value, hide_old);
+        mask_alone(&mut new_value, hide_new);
     }
     (
         crate::yaml::to_yaml(&old_value),
@@ -29,8 +33,9 @@ pub fn pair(old: &Document, new: &Document, show_secrets: bool) -> (String, Stri
 
 /// One side alone (an added or removed resource).
 pub fn single(doc: &Document, show_secrets: bool) -> String {
-    let mut value = parse(doc);
-    mask_alone(&mut value, is_secret(doc) && !show_secrets);
+    let hide = !show_secrets && is_secret(doc);
+    let mut value = parse(doc, hide);
+    mask_alone(&mut value, hide);
     crate::yaml::to_yaml(&value)
 }
 
@@ -38,11 +43,13 @@ fn is_secret(doc: &Document) -> bool {
     doc.head.kind == "Secret" && !doc.head.api_version.contains('/')
 }
 
-/// The document as a value with sorted keys. It was validated when read, so
-/// a parse failure cannot happen; its text stands in if it ever does.
-fn parse(doc: &Document) -> Value {
+/// The document as a value with sorted keys. The head reader accepted it,
+/// but the value reader is stricter (`.inf`, complex keys): then the text
+/// stands in, or for a Secret to be hidden, a placeholder.
+fn parse(doc: &Document, hide: bool) -> Value {
     match crate::yaml::parse_value(&doc.text) {
         Ok(value) => sorted(value),
+        Err(_) if hide => Value::String("(hidden: a Secret kinja cannot read as values)".into()),
         Err(_) => Value::String(doc.text.clone()),
     }
 }

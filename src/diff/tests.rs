@@ -197,6 +197,8 @@ fn one_resource_twice_is_an_error_however_the_copies_pair_up() {
         (twice_different.clone(), stream(&[CM_A1]), "old.yaml"),
         (stream(&[CM_A1]), twice_different.clone(), "new.yaml"),
         (twice_different.clone(), stream(&[CM_A1, &a3]), "old.yaml"),
+        // Both copies identical on both sides: everything pairs by text.
+        (twice_different.clone(), twice_different.clone(), "old.yaml"),
     ];
     for (old, new, file) in cases {
         let error = diff_error(&old, &new);
@@ -384,4 +386,52 @@ fn broken_inputs_are_errors() {
     let twice = stream(&[DEPLOY, DEPLOY]);
     let err = diff_manifests(("old.yaml", ""), ("new.yaml", &twice), &opts()).unwrap_err();
     assert!(err.message.contains("same resource"), "{}", err.message);
+}
+
+#[test]
+fn nameless_documents_are_not_duplicates_and_pair_in_order() {
+    let job = |image: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\nspec:\n  image: {image}\n"
+        )
+    };
+    let old = stream(&[&job("a"), &job("a"), &job("b")]);
+    let new = stream(&[&job("a"), &job("a"), &job("c")]);
+    let report = diff(&old, &new, &opts());
+    assert_eq!(
+        (
+            report.summary.change,
+            report.summary.add,
+            report.summary.remove
+        ),
+        (1, 0, 0),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn a_custom_kind_ending_in_list_is_a_resource() {
+    let price_list = "apiVersion: shop.example.com/v1\nkind: PriceList\nmetadata:\n  name: p\nitems:\n- sku: a\n- sku: b\n";
+    let report = diff("", &stream(&[price_list]), &opts());
+    assert_eq!(
+        (report.changes[0].kind.as_str(), report.summary.add),
+        ("PriceList", 1)
+    );
+}
+
+#[test]
+fn a_secret_the_value_reader_refuses_is_still_hidden() {
+    let odd = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2\n  limit: .inf\n";
+    let report = diff("", &stream(&[odd]), &opts());
+    let hunk = report.changes[0].diff.as_deref().unwrap();
+    assert!(!hunk.contains("hunter2"), "{hunk}");
+}
+
+#[test]
+fn an_error_snippet_never_reaches_into_the_document_before() {
+    let broken = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: [x\n";
+    let error = diff_error(&stream(&[SECRET_OLD, broken]), "");
+    let snippet = error.snippet.unwrap_or_default();
+    assert!(!snippet.contains("T0xEU0VDUkVU"), "{snippet}");
+    assert!(snippet.contains("data: [x"), "{snippet}");
 }

@@ -155,7 +155,8 @@ pub fn read_head(text: &str) -> Option<Head> {
 pub(super) fn name_hint(text: &str) -> Option<&str> {
     let mut lines = text.lines();
     lines.find(|line| line.trim_end() == "metadata:")?;
-    for line in lines {
+    let mut lines = lines.peekable();
+    while let Some(line) = lines.next() {
         if let Some(value) = line.strip_prefix("  name:") {
             let value = value.trim_matches(' ');
             let plain = !value.is_empty()
@@ -163,7 +164,9 @@ pub(super) fn name_hint(text: &str) -> Option<&str> {
                 && !value.contains(" #")
                 && !value.contains('\t')
                 && !resolves_to_non_string(value);
-            return plain.then_some(value);
+            // A more indented next line continues a plain scalar over lines.
+            let continued = lines.peek().is_some_and(|next| next.starts_with("   "));
+            return (plain && !continued).then_some(value);
         }
         // Still inside metadata while lines are indented (or blank).
         if !(line.starts_with(' ') || line.trim().is_empty()) {
@@ -448,6 +451,11 @@ mod tests {
         assert_eq!(hint("  name: \"web\"\n"), None);
         assert_eq!(hint("  name: web # comment\n"), None);
         assert_eq!(hint("  name: null\n"), None);
+        assert_eq!(
+            hint("  name: web\n    continued\n"),
+            None,
+            "a name over two lines"
+        );
         assert_eq!(hint("    name: deeper\n"), None, "metadata indented by 4");
         assert_eq!(
             hint("  labels: {}\n"),

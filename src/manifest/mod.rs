@@ -143,7 +143,7 @@ impl Manifest {
     pub fn parse_stream(text: &str, file: &str) -> Result<Vec<Document>, RenderError> {
         split_stream(text)
             .into_iter()
-            .map(|piece| piece.to_document(text, file))
+            .map(|piece| piece.to_document(file))
             .collect()
     }
 
@@ -206,12 +206,13 @@ impl<'a> Piece<'a> {
         fast_head::name_hint(self.text)
     }
 
-    /// Checks the document and reads its head; `stream` and `file` name the
-    /// whole input for errors.
-    pub fn to_document(&self, stream: &str, file: &str) -> Result<Document, RenderError> {
+    /// Checks the document and reads its head; `file` names the whole input
+    /// for errors, whose snippet shows only this document's lines.
+    pub fn to_document(&self, file: &str) -> Result<Document, RenderError> {
         let head = parse_head(self.text).map_err(|(message, doc_line)| {
-            yaml_error(
-                stream,
+            yaml_error_in(
+                self.text,
+                self.line,
                 file.to_string(),
                 self.line + doc_line.saturating_sub(1),
                 message,
@@ -324,13 +325,25 @@ fn parse_head_fully(text: &str) -> Result<Head, (String, usize)> {
 /// A YAML error in rendered output, naming the template and the output line,
 /// with the lines around it (the output, not the template source, is what broke).
 fn yaml_error(output: &str, file: String, line: usize, message: String) -> RenderError {
-    let lines: Vec<&str> = output.lines().collect();
-    let first = line.saturating_sub(3).max(1);
-    let last = (line + 1).min(lines.len());
+    yaml_error_in(output, 1, file, line, message)
+}
+
+/// A YAML error whose snippet shows only the lines of `text`, which start
+/// at line `first_line` of the whole output.
+fn yaml_error_in(
+    text: &str,
+    first_line: usize,
+    file: String,
+    line: usize,
+    message: String,
+) -> RenderError {
+    let lines: Vec<&str> = text.lines().collect();
+    let first = line.saturating_sub(3).max(first_line);
+    let last = (line + 1).min(first_line + lines.len().saturating_sub(1));
     let snippet = (first..=last)
         .filter_map(|n| {
             lines
-                .get(n - 1)
+                .get(n - first_line)
                 .map(|text| format!("{} {n:>4} | {text}", if n == line { ">" } else { " " }))
         })
         .collect::<Vec<_>>()

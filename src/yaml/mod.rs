@@ -99,33 +99,116 @@ const MAX_FLOW_DEPTH: usize = 10_000;
 /// and refuses absurd flow nesting.
 fn prepare(text: &str) -> Result<&str, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_flow_depth(text)?;
+    Ok(text)
+}
+
+/// Counts how deep flow collections (`[...]`, `{...}`) nest, the way the
+/// scanner will see them: a bracket opens one only where a value starts
+/// (after indentation and `- `, after `key: `, or inside another), never
+/// inside quotes, comments or the text of a block scalar.
+fn check_flow_depth(text: &str) -> Result<(), YamlError> {
     let mut depth = 0usize;
-    let mut at_line_start = true;
-    for (index, byte) in text.bytes().enumerate() {
-        match byte {
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    let before = &text[..index];
-                    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-                    return Err(YamlError {
-                        message: format!(
-                            "collections are nested more than {MAX_FLOW_DEPTH} levels deep"
-                        ),
-                        line: Some(1 + before.matches('\n').count()),
-                        column: Some(1 + index - line_start),
-                    });
+    for (number, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        // A line starting at column 0 with anything but a bracket is block
+        // content: any flow collection before it is over (or was never one).
+        if bytes.first().is_some_and(|b| !b" []{}".contains(b)) {
+            depth = 0;
+        }
+        let mut i = if depth > 0 {
+            0
+        } else {
+            match flow_value_start(line) {
+                Some(start) => start,
+                None => continue,
+            }
+        };
+        while i < bytes.len() {
+            match bytes[i] {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(YamlError {
+                            message: format!(
+                                "collections are nested more than {MAX_FLOW_DEPTH} levels deep"
+                            ),
+                            line: Some(number + 1),
+                            column: Some(line[..i].chars().count() + 1),
+                        });
+                    }
+                }
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                b'#' if i == 0 || bytes[i - 1] == b' ' => break,
+                quote @ (b'"' | b'\'') if starts_scalar(bytes, i) => {
+                    i = closing_quote(bytes, i, quote);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Where a flow collection starts on a block line, if one does: the value
+/// after indentation and `- ` markers, or after the first `key: `.
+fn flow_value_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    loop {
+        while bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b'-') && matches!(bytes.get(i + 1), Some(b' ') | None) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if matches!(bytes.get(i), Some(b'[' | b'{')) {
+        return Some(i);
+    }
+    if matches!(bytes.get(i), Some(b'#' | b'"' | b'\'' | b'|' | b'>') | None) {
+        return None;
+    }
+    let colon = line[i..].find(": ")? + i + 2;
+    let value = colon + line[colon..].len() - line[colon..].trim_start_matches(' ').len();
+    matches!(bytes.get(value), Some(b'[' | b'{')).then_some(value)
+}
+
+/// A quote begins a quoted scalar only where a scalar may start.
+fn starts_scalar(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
+        .iter()
+        .rev()
+        .find(|b| **b != b' ')
+        .is_none_or(|b| b"[{,:".contains(b))
+}
+
+/// The index of the quote closing the one at `open` (or the line's end).
+fn closing_quote(bytes: &[u8], open: usize, quote: u8) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b if b == quote => {
+                if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                } else {
+                    return i;
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            // A key at the start of a line ends any flow collection; brackets
-            // inside strings never add up past it.
-            b if at_line_start && b.is_ascii_alphabetic() => depth = 0,
             _ => {}
         }
-        at_line_start = byte == b'\n';
+        i += 1;
     }
-    Ok(text)
+    bytes.len()
 }
 
 /// The name of a JSON value's type as a user thinks of it.
@@ -155,14 +238,22 @@ mod tests {
     }
 
     #[test]
-    fn merge_keys_bring_in_what_the_mapping_does_not_set() {
+    fn merge_keys_apply_in_document_order_as_in_helm() {
         let text = "base: &b\n  a: 1\n  b: 2\nextra: &e\n  c: 3\n  a: 9\n\
-                    one:\n  <<: *b\n  b: 3\nmany:\n  x: 0\n  <<: [*b, *e]\n";
+                    after:\n  <<: *b\n  b: 3\nbefore:\n  b: 3\n  <<: *b\n\
+                    many:\n  x: 0\n  <<: [*b, *e]\n";
         let values = parse_values(text).unwrap();
-        assert_eq!(values["one"], json!({"a": 1, "b": 3}));
-        assert_eq!(values["many"], json!({"x": 0, "a": 1, "b": 2, "c": 3}));
-        let keys: Vec<&String> = values["many"].as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["x", "a", "b", "c"], "merged keys sit where << was");
+        assert_eq!(values["after"], json!({"a": 1, "b": 3}), "later keys win");
+        assert_eq!(
+            values["before"],
+            json!({"b": 2, "a": 1}),
+            "the merge overrides what came before"
+        );
+        assert_eq!(
+            values["many"],
+            json!({"x": 0, "c": 3, "a": 1, "b": 2}),
+            "earlier sources win"
+        );
     }
 
     #[test]
@@ -188,9 +279,15 @@ mod tests {
             error.message
         );
         assert_eq!((error.line, error.column), (Some(1), Some(10_004)));
-        // Brackets in strings on many lines do not add up.
+        // Brackets in strings, block scalars and comments do not add up.
         let many: String = (0..20_000).map(|i| format!("k{i}: \"[x\"\n")).collect();
         assert_eq!(parse_values(&many).unwrap().len(), 20_000);
+        let items = format!("items:\n{}", "  - \"[x\"\n".repeat(10_001));
+        assert!(parse_values(&items).is_ok());
+        let script = format!("script: |\n{}", "  echo \"${a[0]}\" \"[\n".repeat(10_001));
+        assert!(parse_values(&script).is_ok());
+        let comments = format!("a: 1\n{}", "  # [\n".repeat(10_001));
+        assert!(parse_values(&comments).is_ok());
     }
 
     #[test]

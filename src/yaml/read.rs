@@ -1,12 +1,12 @@
 //! Reading YAML straight into JSON values, the way Helm's YAML-to-JSON
 //! reader sees them: keys become strings, a repeated key keeps its last value
-//! (Helm's reader does not refuse it), merge keys (`<<: *base`) are applied,
-//! and tags are dropped. Built in one pass, without an intermediate YAML tree.
+//! (Helm's reader does not refuse it), merge keys (`<<: *base`) are applied
+//! in document order as Helm's reader applies them, and tags are dropped.
+//! Built in one pass, without an intermediate YAML tree.
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 use serde_json::{Map, Number, Value};
-use std::collections::HashSet;
 use std::fmt;
 
 /// One YAML node as a JSON value.
@@ -77,39 +77,16 @@ impl<'de> Visitor<'de> for TreeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        // Merge keys are applied once the mapping's own keys are known; each
-        // remembers how many own keys preceded it, to sit where it was written.
-        let mut merges: Vec<(usize, Value)> = Vec::new();
-        let mut order: Vec<String> = Vec::new();
         while let Some(Tree(key)) = access.next_key()? {
             let Tree(value) = access.next_value()?;
             let key = key_text(key).map_err(de::Error::custom)?;
             if key == "<<" {
-                merges.push((order.len(), value));
+                apply_merge(&mut map, value).map_err(de::Error::custom)?;
             } else {
-                if !map.contains_key(&key) {
-                    order.push(key.clone());
-                }
                 map.insert(key, value);
             }
         }
-        if merges.is_empty() {
-            return Ok(Value::Object(map));
-        }
-        let own: HashSet<String> = order.iter().cloned().collect();
-        let mut merged = Map::with_capacity(map.len());
-        let mut merges = merges.into_iter().peekable();
-        for (position, key) in order.into_iter().enumerate() {
-            while let Some((_, source)) = merges.next_if(|(at, _)| *at == position) {
-                apply_merge(&mut merged, source, &own).map_err(de::Error::custom)?;
-            }
-            let value = map.remove(&key).expect("every own key is in the map");
-            merged.insert(key, value);
-        }
-        for (_, source) in merges {
-            apply_merge(&mut merged, source, &own).map_err(de::Error::custom)?;
-        }
-        Ok(Value::Object(merged))
+        Ok(Value::Object(map))
     }
 
     /// A tagged node (`!custom value`): the tag is dropped, as Helm's reader does.
@@ -132,13 +109,10 @@ fn key_text(key: Value) -> Result<String, String> {
     }
 }
 
-/// Brings in a merge source's keys that the mapping does not set itself;
-/// with a list of sources, earlier ones win.
-fn apply_merge(
-    into: &mut Map<String, Value>,
-    source: Value,
-    own: &HashSet<String>,
-) -> Result<(), String> {
+/// Applies a merge key where it stands, as Helm's YAML reader does: its
+/// keys override what came before and are overridden by what comes after;
+/// in a list of sources, earlier ones win.
+fn apply_merge(into: &mut Map<String, Value>, source: Value) -> Result<(), String> {
     let refused = |found: &Value| {
         format!(
             "a merge key (<<) takes a mapping or a list of mappings, found {}",
@@ -149,6 +123,7 @@ fn apply_merge(
         Value::Object(map) => vec![map],
         Value::Array(items) => items
             .into_iter()
+            .rev()
             .map(|item| match item {
                 Value::Object(map) => Ok(map),
                 other => Err(refused(&other)),
@@ -157,11 +132,7 @@ fn apply_merge(
         other => return Err(refused(&other)),
     };
     for map in sources {
-        for (key, value) in map {
-            if !own.contains(&key) && !into.contains_key(&key) {
-                into.insert(key, value);
-            }
-        }
+        into.extend(map);
     }
     Ok(())
 }

@@ -1,0 +1,256 @@
+//! Reading both manifests for a diff: pairing identical documents by text
+//! (so a big manifest with few changes costs little), reading the rest,
+//! giving each its identity, and refusing a manifest that holds one
+//! resource twice, however its copies were paired.
+
+use super::{DiffOptions, Identity, identity};
+use crate::manifest::{Document, Piece, split_stream};
+use crate::render::RenderError;
+use std::collections::{HashMap, HashSet};
+
+/// Both manifests, read as far as the diff needs.
+pub struct Read {
+    pub old_docs: Vec<Document>,
+    pub new_docs: Vec<Document>,
+    pub old_index: Index,
+    pub new_index: Index,
+    /// Documents identical on both sides, never read further.
+    pub identical: usize,
+}
+
+/// The identity of each read document, and the document of each identity.
+pub struct Index {
+    pub ids: Vec<Identity>,
+    pub by_id: HashMap<Identity, usize>,
+}
+
+pub fn read(
+    old: (&str, &str),
+    new: (&str, &str),
+    options: &DiffOptions,
+) -> Result<Read, RenderError> {
+    let old_pieces = split_stream(old.1);
+    let new_pieces = split_stream(new.1);
+    // Listing unchanged resources needs every head, so then every document is read.
+    let pairs = if options.list_unchanged {
+        Vec::new()
+    } else {
+        pair_identical((old.0, &old_pieces), (new.0, &new_pieces), options)?
+    };
+    let mut old_paired = vec![false; old_pieces.len()];
+    let mut new_paired = vec![false; new_pieces.len()];
+    for &(o, n) in &pairs {
+        old_paired[o] = true;
+        new_paired[n] = true;
+    }
+    let old_docs = read_unpaired(old.0, &old_pieces, &old_paired, options)?;
+    let new_docs = read_unpaired(new.0, &new_pieces, &new_paired, options)?;
+    let old_index = index(&old_docs, old.0, options)?;
+    let new_index = index(&new_docs, new.0, options)?;
+    check_pairs(
+        (old.0, &old_pieces, &old_index),
+        (new.0, &new_pieces, &new_index),
+        &pairs,
+        options,
+    )?;
+    Ok(Read {
+        old_docs,
+        new_docs,
+        old_index,
+        new_index,
+        identical: pairs.len(),
+    })
+}
+
+/// Pairs documents whose text is the same on both sides. The same named
+/// document twice on one side is one resource twice: an error. (Nameless
+/// ones, made with `generateName`, may repeat; a repeat stays unpaired.)
+fn pair_identical(
+    (old_name, old_pieces): (&str, &[Piece]),
+    (new_name, new_pieces): (&str, &[Piece]),
+    options: &DiffOptions,
+) -> Result<Vec<(usize, usize)>, RenderError> {
+    const ABSENT: usize = usize::MAX;
+    // text -> (its position in old, in new)
+    let mut by_text: HashMap<&str, (usize, usize)> = HashMap::with_capacity(old_pieces.len());
+    for (i, piece) in old_pieces.iter().enumerate() {
+        let slot = by_text.entry(piece.text).or_insert((ABSENT, ABSENT));
+        if slot.0 == ABSENT {
+            slot.0 = i;
+        } else {
+            refuse_repeat(piece, old_name, options)?;
+        }
+    }
+    let mut pairs = Vec::new();
+    for (i, piece) in new_pieces.iter().enumerate() {
+        let slot = by_text.entry(piece.text).or_insert((ABSENT, ABSENT));
+        if slot.1 == ABSENT {
+            slot.1 = i;
+            if slot.0 != ABSENT {
+                pairs.push((slot.0, i));
+            }
+        } else {
+            refuse_repeat(piece, new_name, options)?;
+        }
+    }
+    Ok(pairs)
+}
+
+/// A document that repeats an earlier one on its side: an error unless it is nameless.
+fn refuse_repeat(piece: &Piece, file: &str, options: &DiffOptions) -> Result<(), RenderError> {
+    let doc = read_piece(piece, file, options)?;
+    if doc.head.name.is_empty() {
+        Ok(())
+    } else {
+        Err(duplicate_error(&doc, file, options))
+    }
+}
+
+/// Paired documents were not read, yet one may share its identity with a
+/// read document or another paired one (one resource twice, with different
+/// contents). A paired document is read only when its plainly written name
+/// is shared with another document, or is not plainly written.
+fn check_pairs(
+    (old_name, old_pieces, old_index): (&str, &[Piece], &Index),
+    (new_name, new_pieces, new_index): (&str, &[Piece], &Index),
+    pairs: &[(usize, usize)],
+    options: &DiffOptions,
+) -> Result<(), RenderError> {
+    let hints: Vec<Option<&str>> = pairs
+        .iter()
+        .map(|&(o, _)| old_pieces[o].name_hint())
+        .collect();
+    let mut paired_names: HashMap<&str, usize> = HashMap::with_capacity(pairs.len());
+    for hint in hints.iter().flatten() {
+        *paired_names.entry(hint).or_default() += 1;
+    }
+    let read_names: HashSet<&str> = old_index
+        .ids
+        .iter()
+        .chain(&new_index.ids)
+        .map(|id| id.name.as_str())
+        .collect();
+    let mut paired_ids: HashSet<Identity> = HashSet::new();
+    for (&(o, n), hint) in pairs.iter().zip(&hints) {
+        if let Some(name) = hint
+            && paired_names[name] == 1
+            && !read_names.contains(name)
+        {
+            continue;
+        }
+        let doc = read_piece(&old_pieces[o], old_name, options)?;
+        if doc.head.name.is_empty() {
+            continue;
+        }
+        let id = identity(&doc, options);
+        if old_index.by_id.contains_key(&id) || !paired_ids.insert(id.clone()) {
+            return Err(duplicate_error(&doc, old_name, options));
+        }
+        if new_index.by_id.contains_key(&id) {
+            let doc = read_piece(&new_pieces[n], new_name, options)?;
+            return Err(duplicate_error(&doc, new_name, options));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the documents not already paired by text; a `List` stands for its items.
+fn read_unpaired(
+    file: &str,
+    pieces: &[Piece],
+    paired: &[bool],
+    options: &DiffOptions,
+) -> Result<Vec<Document>, RenderError> {
+    let mut documents = Vec::new();
+    for (piece, &paired) in pieces.iter().zip(paired) {
+        if paired {
+            continue;
+        }
+        let document = read_piece(piece, file, options)?;
+        match list_items(&document, file)? {
+            Some(items) => documents.extend(items),
+            None => documents.push(document),
+        }
+    }
+    Ok(documents)
+}
+
+/// Reads one document; a YAML error in what may be a Secret is reported
+/// without its lines, which could be the Secret's values.
+fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Document, RenderError> {
+    piece.to_document(file).map_err(|mut error| {
+        if !options.show_secrets && piece.text.contains("Secret") {
+            error.snippet = None;
+        }
+        error
+    })
+}
+
+/// The items of a core `v1` `List` (or `ConfigMapList`, ...) as documents
+/// of their own, so each is matched, diffed and masked like any resource.
+/// Anything else ending in `List` (a custom `PriceList`) is a resource, as
+/// is a list whose items are not all Kubernetes objects.
+fn list_items(list: &Document, file: &str) -> Result<Option<Vec<Document>>, RenderError> {
+    if list.head.api_version != "v1" || !list.head.kind.ends_with("List") {
+        return Ok(None);
+    }
+    let Ok(serde_json::Value::Object(mut object)) = crate::yaml::parse_value(&list.text) else {
+        return Ok(None);
+    };
+    let Some(serde_json::Value::Array(items)) = object.remove("items") else {
+        return Ok(None);
+    };
+    let is_object = |item: &serde_json::Value| {
+        item.get("apiVersion")
+            .is_some_and(serde_json::Value::is_string)
+            && item.get("kind").is_some_and(serde_json::Value::is_string)
+    };
+    if !items.iter().all(is_object) {
+        return Ok(None);
+    }
+    let mut documents = Vec::with_capacity(items.len());
+    for item in items {
+        let text = crate::yaml::to_yaml(&item);
+        let piece = Piece {
+            line: list.line,
+            text: &text,
+        };
+        let mut document = piece.to_document(file)?;
+        document.source.clone_from(&list.source);
+        documents.push(document);
+    }
+    Ok(Some(documents))
+}
+
+/// Identifies every document. Two with one identity are a broken manifest;
+/// nameless ones (`generateName`) are told apart by their order instead.
+fn index(docs: &[Document], file: &str, options: &DiffOptions) -> Result<Index, RenderError> {
+    let mut ids = Vec::with_capacity(docs.len());
+    let mut by_id = HashMap::with_capacity(docs.len());
+    for (position, doc) in docs.iter().enumerate() {
+        let mut id = identity(doc, options);
+        if doc.head.name.is_empty() {
+            while by_id.contains_key(&id) {
+                id.ordinal += 1;
+            }
+        } else if by_id.contains_key(&id) {
+            return Err(duplicate_error(doc, file, options));
+        }
+        by_id.insert(id.clone(), position);
+        ids.push(id);
+    }
+    Ok(Index { ids, by_id })
+}
+
+fn duplicate_error(doc: &Document, file: &str, options: &DiffOptions) -> RenderError {
+    let id = identity(doc, options);
+    RenderError {
+        file: file.to_string(),
+        line: Some(doc.line),
+        message: format!(
+            "two documents are the same resource ({} {} {}/{}); a manifest holds each resource once",
+            doc.head.api_version, id.kind, id.namespace, id.name
+        ),
+        snippet: None,
+    }
+}
