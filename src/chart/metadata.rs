@@ -120,14 +120,26 @@ fn string_field(fields: &Map<String, Value>, key: &str) -> Result<Option<String>
     }
 }
 
-/// A YAML number as Go's `%v` prints the float64 Helm reads it into.
+/// A YAML number as Helm turns it into text: an integer as written; a
+/// float as a float32 written by Go's shortest `%g`, so `1.0` is "1",
+/// `1.10` is "1.1", `12345678.0` is "1.2345678e+07" and `0.00001` is "1e-05".
 fn number_text(n: &serde_json::Number) -> String {
-    match (n.as_i64(), n.as_u64(), n.as_f64()) {
-        (Some(i), _, _) => i.to_string(),
-        (_, Some(u), _) => u.to_string(),
-        (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-        (_, _, Some(f)) => f.to_string(),
-        _ => n.to_string(),
+    if n.is_i64() || n.is_u64() {
+        return n.to_string();
+    }
+    let value = n.as_f64().unwrap_or(0.0) as f32;
+    // Rust's `{:e}` and `{}` both give the shortest digits that read back as this f32.
+    let scientific = format!("{value:e}");
+    let Some((mantissa, exponent)) = scientific.split_once('e') else {
+        return format!("{value}");
+    };
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    // Go's shortest %g writes an exponent below 1e-4 and from 1e6 up.
+    if exponent < -4 || exponent >= 6 {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
+    } else {
+        format!("{value}")
     }
 }
 
