@@ -209,22 +209,52 @@ fn eight_concurrent_releases_get_revisions_one_to_eight() {
                 .arg(format!("replicaCount={}", i + 1))
                 .arg("--store")
                 .arg(dir.path())
-                .stdout(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    for child in children {
+    let mut reported = Vec::new();
+    for (i, child) in children.into_iter().enumerate() {
         let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
             output.status.success(),
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        let revision: u64 = stdout
+            .split("revision ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no revision in {stdout}"));
+        reported.push((revision, i + 1));
     }
     let (revisions, rows) = history_json(dir.path());
     assert_eq!(revisions, (1..=8).collect::<Vec<_>>());
+    // Each writer's revision holds what that writer rendered: nobody
+    // overwrote anybody.
+    for (revision, replicas) in reported {
+        let values = success(&mut cmd(
+            dir.path(),
+            &[
+                "get",
+                "values",
+                "shop",
+                "-n",
+                "web",
+                "--revision",
+                &revision.to_string(),
+            ],
+        ));
+        assert_eq!(
+            values.trim(),
+            format!("replicaCount: {replicas}"),
+            "revision {revision}"
+        );
+    }
     let deployed = rows
         .as_array()
         .unwrap()

@@ -95,7 +95,7 @@ pub struct CommonArgs {
     /// Show the values of Secrets (hidden by default)
     #[arg(long)]
     pub show_secrets: bool,
-    /// Leave resources of this kind out; repeatable
+    /// Hide the diffs of this kind (its changes still count); repeatable
     #[arg(long, value_name = "KIND")]
     pub suppress: Vec<String>,
     #[arg(short = 'o', long, value_enum, default_value = "diff")]

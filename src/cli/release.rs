@@ -295,25 +295,28 @@ pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
 
 pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error> {
     let store = args.store.open()?;
-    let latest = store.get(&args.namespace, &args.name, None)?;
-    let target_revision = match args.revision {
-        Some(r) => r,
-        None if latest.revision > 1 => latest.revision - 1,
-        None => {
-            return Err(Error::Usage(format!(
-                "release {:?} has only revision 1; there is nothing to roll back to",
-                args.name
-            )));
-        }
-    };
-    let target = store.get(&args.namespace, &args.name, Some(target_revision))?;
+    // Refuse a missing release before the lock creates its folder.
+    store.get(&args.namespace, &args.name, None)?;
     let mut summary = String::new();
+    let mut target_revision = 0;
     let record = store.append(
         &args.namespace,
         &args.name,
         args.history_max,
         &mut |previous| {
-            let mut record = target.clone();
+            // Under the lock: a release landing meanwhile cannot shift "the previous one".
+            let latest = previous.map_or(0, |p| p.revision);
+            target_revision = match args.revision {
+                Some(r) => r,
+                None if latest > 1 => latest - 1,
+                None => {
+                    return Err(Error::Usage(format!(
+                        "release {:?} has only revision 1; there is nothing to roll back to",
+                        args.name
+                    )));
+                }
+            };
+            let mut record = store.get(&args.namespace, &args.name, Some(target_revision))?;
             record.status = Status::Deployed;
             record.first_deployed = previous.map_or_else(now_rfc3339, |p| p.first_deployed.clone());
             record.last_deployed = now_rfc3339();

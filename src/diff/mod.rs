@@ -46,7 +46,8 @@ pub struct DiffOptions {
     /// The namespace of documents that name none (the release namespace).
     pub default_namespace: String,
     /// List unchanged resources in the report (for `-o json`); otherwise
-    /// they are only counted, and identical documents are never even read.
+    /// they are only counted, and documents identical on both sides are
+    /// paired by text without being parsed.
     pub list_unchanged: bool,
 }
 

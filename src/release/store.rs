@@ -11,7 +11,8 @@
 //! and serialized per release with a lock file beside the release folder
 //! (`STORE/web/.shop.lock`, never deleted, so every writer locks the same
 //! file), so concurrent `kinja release` runs get consecutive revisions, each
-//! exactly once, none torn. Readers take no lock: a rename replaces a file whole.
+//! exactly once, none torn. Readers take no lock: a rename replaces a file
+//! whole, and a revision pruned while `history` reads is left out of it.
 
 use super::record::{Record, RecordProblem, Status};
 use std::fs::{self, File, OpenOptions};
@@ -204,14 +205,19 @@ impl FileStore {
 impl Store for FileStore {
     fn history(&self, namespace: &str, name: &str) -> Result<Vec<Record>, StoreError> {
         check_names(namespace, name)?;
-        let revisions = self.revisions(namespace, name)?;
-        if revisions.is_empty() {
+        let mut records = Vec::new();
+        for revision in self.revisions(namespace, name)? {
+            match self.read(namespace, name, revision) {
+                Ok(record) => records.push(record),
+                // Pruned by a concurrent release after the folder was listed.
+                Err(_) if !self.record_path(namespace, name, revision).exists() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if records.is_empty() {
             return Err(not_found(namespace, name));
         }
-        revisions
-            .into_iter()
-            .map(|r| self.read(namespace, name, r))
-            .collect()
+        Ok(records)
     }
 
     fn get(
