@@ -135,7 +135,7 @@ fn number_text(n: &serde_json::Number) -> String {
     };
     let exponent: i32 = exponent.parse().unwrap_or(0);
     // Go's shortest %g writes an exponent below 1e-4 and from 1e6 up.
-    if exponent < -4 || exponent >= 6 {
+    if !(-4..6).contains(&exponent) {
         let sign = if exponent < 0 { '-' } else { '+' };
         format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
     } else {
