@@ -108,33 +108,33 @@ fn refuse_repeat(piece: &Piece, file: &str, options: &DiffOptions) -> Result<(),
 
 /// Paired documents were not read, yet one may share its identity with a
 /// read document or another paired one (one resource twice, with different
-/// contents). A paired document is read only when its plainly written name
-/// is shared with another document, or is not plainly written.
+/// contents). A paired document is read only when its plainly written kind
+/// and name are shared with another document, or are not plainly written.
 fn check_pairs(
     (old_name, old_pieces, old_index): (&str, &[Piece], &Index),
     (new_name, new_pieces, new_index): (&str, &[Piece], &Index),
     pairs: &[(usize, usize)],
     options: &DiffOptions,
 ) -> Result<(), RenderError> {
-    let hints: Vec<Option<&str>> = pairs
+    let hints: Vec<Option<(&str, &str)>> = pairs
         .iter()
-        .map(|&(o, _)| old_pieces[o].name_hint())
+        .map(|&(o, _)| old_pieces[o].kind_and_name_hint())
         .collect();
-    let mut paired_names: HashMap<&str, usize> = HashMap::with_capacity(pairs.len());
+    let mut paired_heads: HashMap<(&str, &str), usize> = HashMap::with_capacity(pairs.len());
     for hint in hints.iter().flatten() {
-        *paired_names.entry(hint).or_default() += 1;
+        *paired_heads.entry(*hint).or_default() += 1;
     }
-    let read_names: HashSet<&str> = old_index
+    let read_heads: HashSet<(&str, &str)> = old_index
         .ids
         .iter()
         .chain(&new_index.ids)
-        .map(|id| id.name.as_str())
+        .map(|id| (id.kind.as_str(), id.name.as_str()))
         .collect();
     let mut paired_ids: HashSet<Identity> = HashSet::new();
     for (&(o, n), hint) in pairs.iter().zip(&hints) {
-        if let Some(name) = hint
-            && paired_names[name] == 1
-            && !read_names.contains(name)
+        if let Some(head) = hint
+            && paired_heads[head] == 1
+            && !read_heads.contains(head)
         {
             continue;
         }

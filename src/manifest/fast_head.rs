@@ -148,32 +148,47 @@ pub fn read_head(text: &str) -> Option<Head> {
     Some(head)
 }
 
-/// The `metadata.name` of a document written in plain block style, read
-/// without checking the document: `None` when it is written any other way.
-/// A hint, never an identity: the diff uses it only to rule out documents
-/// that cannot share a name with the ones it has read.
-pub(super) fn name_hint(text: &str) -> Option<&str> {
-    let mut lines = text.lines();
-    lines.find(|line| line.trim_end() == "metadata:")?;
-    let mut lines = lines.peekable();
+/// The `kind` and `metadata.name` of a document written in plain block
+/// style, read without checking the document: `None` when either is written
+/// any other way. A hint, never an identity: the diff uses it only to rule
+/// out documents that cannot be the same resource as another.
+pub(super) fn kind_and_name_hint(text: &str) -> Option<(&str, &str)> {
+    let (mut kind, mut name) = (None, None);
+    let mut in_metadata = false;
+    let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
-        if let Some(value) = line.strip_prefix("  name:") {
-            let value = value.trim_matches(' ');
-            let plain = !value.is_empty()
-                && !value.starts_with(|c: char| "\"'&*!|>{[%@`#".contains(c))
-                && !value.contains(" #")
-                && !value.contains('\t')
-                && !resolves_to_non_string(value);
-            // A more indented next line continues a plain scalar over lines.
-            let continued = lines.peek().is_some_and(|next| next.starts_with("   "));
-            return (plain && !continued).then_some(value);
+        if in_metadata {
+            if let Some(value) = line.strip_prefix("  name:") {
+                // A more indented next line continues a plain scalar over lines.
+                let continued = lines.peek().is_some_and(|next| next.starts_with("   "));
+                name = Some(plain_value(value).filter(|_| !continued)?);
+            } else if !(line.starts_with(' ') || line.trim().is_empty()) {
+                in_metadata = false;
+                // The metadata block ended without a plainly written name.
+                name?;
+            }
         }
-        // Still inside metadata while lines are indented (or blank).
-        if !(line.starts_with(' ') || line.trim().is_empty()) {
-            return None;
+        if let Some(value) = line.strip_prefix("kind:") {
+            kind = Some(plain_value(value)?);
+        } else if line.trim_end() == "metadata:" {
+            in_metadata = true;
+        }
+        if let (Some(kind), Some(name)) = (kind, name) {
+            return Some((kind, name));
         }
     }
     None
+}
+
+/// A one-line value that reads as the same text to any YAML reader.
+fn plain_value(value: &str) -> Option<&str> {
+    let value = value.trim_matches(' ');
+    let plain = !value.is_empty()
+        && !value.starts_with(|c: char| "\"'&*!|>{[%@`#".contains(c))
+        && !value.contains(" #")
+        && !value.contains('\t')
+        && !resolves_to_non_string(value);
+    plain.then_some(value)
 }
 
 /// Closes the blocks a line at `indent` leaves. A mapping key at the
@@ -438,15 +453,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn name_hint_reads_plain_names_and_gives_up_on_anything_else() {
+    fn kind_and_name_hint_reads_plain_heads_and_gives_up_on_anything_else() {
         let hint = |meta: &str| {
             let doc =
                 format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n{meta}data:\n  name: other\n");
-            name_hint(&doc).map(str::to_string)
+            kind_and_name_hint(&doc).map(|(k, n)| format!("{k}/{n}"))
         };
         assert_eq!(
             hint("  labels:\n    name: l\n  name: web\n").as_deref(),
-            Some("web")
+            Some("ConfigMap/web")
         );
         assert_eq!(hint("  name: \"web\"\n"), None);
         assert_eq!(hint("  name: web # comment\n"), None);
@@ -462,7 +477,15 @@ mod tests {
             None,
             "no name: data's name is not it"
         );
-        assert_eq!(name_hint("metadata: {name: web}\n"), None);
+        assert_eq!(kind_and_name_hint("kind: A\nmetadata: {name: web}\n"), None);
+        assert_eq!(
+            kind_and_name_hint("metadata:\n  name: web\nkind: \"A\"\n"),
+            None
+        );
+        assert_eq!(
+            kind_and_name_hint("metadata:\n  name: web\nkind: A\n"),
+            Some(("A", "web"))
+        );
     }
 
     fn head(api: &str, kind: &str, name: &str) -> Head {

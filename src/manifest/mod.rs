@@ -200,10 +200,10 @@ pub fn split_stream(text: &str) -> Vec<Piece<'_>> {
 }
 
 impl<'a> Piece<'a> {
-    /// The document's name if it is written plainly, read without checking
-    /// the document (see [`fast_head::name_hint`]).
-    pub fn name_hint(&self) -> Option<&'a str> {
-        fast_head::name_hint(self.text)
+    /// The document's kind and name if both are written plainly, read
+    /// without checking the document (see [`fast_head::kind_and_name_hint`]).
+    pub fn kind_and_name_hint(&self) -> Option<(&'a str, &'a str)> {
+        fast_head::kind_and_name_hint(self.text)
     }
 
     /// Checks the document and reads its head; `file` names the whole input
