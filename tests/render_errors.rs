@@ -165,6 +165,14 @@ fn undefined_errors_name_the_missing_value_not_the_filter() {
             "`values.nope` is undefined",
         ),
         ("{{ values.nope | trunc(3) }}", "`values.nope` is undefined"),
+        ("{{ values.nope | escape }}", "`values.nope` is undefined"),
+        ("{{ values.nope | pprint }}", "`values.nope` is undefined"),
+        // Filters that fail on their own terms still say what is missing.
+        ("{{ values.nope | list }}", "(`values.nope` is undefined)"),
+        (
+            "{{ values.nope | dictsort }}",
+            "(`values.nope` is undefined)",
+        ),
     ];
     for (expression, expected) in cases {
         let chart = TestChart::new(&[

@@ -25,6 +25,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("tojson", h::tojson);
     env.add_filter("bool", h::bool);
     env.add_filter("indent", h::indent);
+    env.add_filter("escape", h::escape);
+    env.add_filter("e", h::escape);
+    env.add_filter("pprint", h::pprint);
 
     env.add_function("fail", h::fail);
     env.add_function("tpl", h::tpl);

@@ -94,15 +94,23 @@ fn nindent_text(text: &str, width: usize) -> String {
     out
 }
 
-/// minijinja's `tojson`, `bool` and `indent` read an undefined value as
-/// `null`, `false` and `""`; in kinja a missing value is an error everywhere
-/// except `default`, `is defined` and `if`.
+/// minijinja's `tojson`, `bool`, `indent`, `escape` and `pprint` read an
+/// undefined value as `null`, `false`, `""` or "undefined"; in kinja a
+/// missing value is an error everywhere except `default`, `is defined` and `if`.
 pub fn tojson(value: &Value, indent: Option<Value>, args: Kwargs) -> Result<Value, Error> {
     minijinja::filters::tojson(defined(value, "tojson")?, indent, args)
 }
 
 pub fn bool(state: &State, value: &Value) -> Result<bool, Error> {
     minijinja::filters::bool(state, defined(value, "bool")?)
+}
+
+pub fn escape(state: &mut State, value: &Value) -> Result<Value, Error> {
+    minijinja::filters::escape(state, defined(value, "escape")?)
+}
+
+pub fn pprint(value: &Value) -> Result<String, Error> {
+    Ok(minijinja::filters::pprint(defined(value, "pprint")?))
 }
 
 pub fn indent(

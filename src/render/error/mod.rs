@@ -68,9 +68,15 @@ impl RenderError {
                 "the template ran more than {FUEL_PER_TEMPLATE} steps and was stopped; is there a runaway loop?"
             ),
             ErrorKind::SyntaxError => format!("syntax error: {}", err.detail().unwrap_or_default()),
-            kind => err
-                .detail()
-                .map_or_else(|| kind.to_string(), str::to_string),
+            kind => {
+                let detail = err
+                    .detail()
+                    .map_or_else(|| kind.to_string(), str::to_string);
+                match context.and_then(|c| undefined::missing_value(err, c)) {
+                    Some(missing) => format!("{detail} (`{missing}` is undefined)"),
+                    None => detail,
+                }
+            }
         };
         if !std::ptr::eq(err, outer)
             && let Some(line) = outer.line()

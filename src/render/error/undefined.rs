@@ -19,46 +19,56 @@ static ANY_CHAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$").expect("a valid pattern")
 });
 
-/// The shortest undefined prefix of a context chain on the failing line
+/// The shortest undefined prefix of a context chain in the failing tag
 /// (`values.image` when `values.image.tag` failed because `image` is
 /// missing); else the expression the span points into.
 pub fn subject(err: &minijinja::Error, context: Option<&Value>) -> Option<String> {
+    let (line, span) = failing_line(err)?;
+    context
+        .and_then(|context| missing_in_tag(line, span.clone(), context))
+        .or_else(|| spanned_expression(line, span))
+}
+
+/// For any other error: the undefined value in the failing tag, if there is
+/// one (`values.nope | list` fails as "cannot convert value to list").
+pub fn missing_value(err: &minijinja::Error, context: &Value) -> Option<String> {
+    let (line, span) = failing_line(err)?;
+    missing_in_tag(line, span, context)
+}
+
+/// The source line of the error and the span's byte range within it.
+fn failing_line(err: &minijinja::Error) -> Option<(&str, std::ops::Range<usize>)> {
     let source = err.template_source()?;
     let range = err.range()?;
-    let line_start = source[..range.start.min(source.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let line_end = source[range.start.min(source.len())..]
+    let start = range.start.min(source.len());
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
         .find('\n')
-        .map_or(source.len(), |i| range.start + i);
-    let line = &source[line_start..line_end];
-    let span = (range.start - line_start)..(range.end.min(line_end) - line_start);
+        .map_or(source.len(), |i| start + i);
+    let span = (start - line_start)..(range.end.clamp(start, line_end) - line_start);
+    Some((&source[line_start..line_end], span))
+}
 
-    if let Some(context) = context {
-        // Only the tag (`{{ ... }}` or `{% ... %}`) that failed: another tag
-        // on the line may name a value that is missing on purpose. Chains
-        // touching the span first, then the rest of the tag (the value a
-        // failing filter was given).
-        let tag_start = line[..span.start]
-            .rfind(['{'])
-            .map_or(0, |i| i.saturating_sub(1));
-        let tag_end = line[span.end.min(line.len())..]
-            .find('}')
-            .map_or(line.len(), |i| span.end + i);
-        let tag = &line[tag_start..tag_end];
-        let span = span.start - tag_start..span.end.min(tag_end) - tag_start;
-        let mut chains: Vec<regex::Captures> = CHAIN.captures_iter(tag).collect();
-        chains.sort_by_key(|c| {
-            let whole = c.get(0).expect("a match");
-            !(whole.start() < span.end && span.start < whole.end())
-        });
-        for chain in chains {
-            if let Some(missing) = first_missing(context, &chain[1], &chain[2]) {
-                return Some(missing);
-            }
-        }
-    }
-    spanned_expression(line, span)
+/// Only the tag (`{{ ... }}` or `{% ... %}`) that failed: another tag on the
+/// line may name a value that is missing on purpose. Chains touching the
+/// span first, then the rest of the tag (the value a failing filter was given).
+fn missing_in_tag(line: &str, span: std::ops::Range<usize>, context: &Value) -> Option<String> {
+    let tag_start = line[..span.start]
+        .rfind('{')
+        .map_or(0, |i| i.saturating_sub(1));
+    let tag_end = line[span.end..]
+        .find('}')
+        .map_or(line.len(), |i| span.end + i);
+    let tag = &line[tag_start..tag_end];
+    let span = span.start - tag_start..span.end - tag_start;
+    let mut chains: Vec<regex::Captures> = CHAIN.captures_iter(tag).collect();
+    chains.sort_by_key(|c| {
+        let whole = c.get(0).expect("a match");
+        !(whole.start() < span.end && span.start < whole.end())
+    });
+    chains
+        .iter()
+        .find_map(|chain| first_missing(context, &chain[1], &chain[2]))
 }
 
 /// Walks `root` then `path` (`.a.b[0]`) through the context; the prefix up
