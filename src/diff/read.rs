@@ -47,7 +47,7 @@ pub fn read(
     let new_docs = read_unpaired(new.0, &new_pieces, &new_paired, options)?;
     let old_index = index(&old_docs, old.0, options)?;
     let new_index = index(&new_docs, new.0, options)?;
-    check_pairs(
+    let list_items_paired = check_pairs(
         (old.0, &old_pieces, &old_index),
         (new.0, &new_pieces, &new_index),
         &pairs,
@@ -58,7 +58,8 @@ pub fn read(
         new_docs,
         old_index,
         new_index,
-        identical: pairs.len(),
+        // A paired List counts as its items, as it does when read.
+        identical: pairs.len() + list_items_paired,
     })
 }
 
@@ -115,7 +116,8 @@ fn check_pairs(
     (new_name, new_pieces, new_index): (&str, &[Piece], &Index),
     pairs: &[(usize, usize)],
     options: &DiffOptions,
-) -> Result<(), RenderError> {
+) -> Result<usize, RenderError> {
+    let mut list_items_paired = 0;
     let hints: Vec<Option<(&str, &str)>> = pairs
         .iter()
         .map(|&(o, _)| old_pieces[o].kind_and_name_hint())
@@ -139,6 +141,9 @@ fn check_pairs(
             continue;
         }
         let doc = read_piece(&old_pieces[o], old_name, options)?;
+        if let Some(items) = list_items(&doc, old_name)? {
+            list_items_paired += items.len().saturating_sub(1);
+        }
         if doc.head.name.is_empty() {
             continue;
         }
@@ -151,7 +156,7 @@ fn check_pairs(
             return Err(duplicate_error(&doc, new_name, options));
         }
     }
-    Ok(())
+    Ok(list_items_paired)
 }
 
 /// Reads the documents not already paired by text; a `List` stands for its items.

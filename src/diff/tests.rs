@@ -435,3 +435,21 @@ fn an_error_snippet_never_reaches_into_the_document_before() {
     assert!(!snippet.contains("T0xEU0VDUkVU"), "{snippet}");
     assert!(snippet.contains("data: [x"), "{snippet}");
 }
+
+#[test]
+fn a_list_counts_as_its_items_however_the_report_is_asked_for() {
+    let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n";
+    let both = stream(&[list, SERVICE]);
+    let counted = diff(&both, &both, &opts()).summary.unchanged;
+    let listed = diff(
+        &both,
+        &both,
+        &DiffOptions {
+            list_unchanged: true,
+            ..opts()
+        },
+    )
+    .summary
+    .unchanged;
+    assert_eq!((counted, listed), (3, 3));
+}
