@@ -453,3 +453,97 @@ fn a_list_counts_as_its_items_however_the_report_is_asked_for() {
     .unchanged;
     assert_eq!((counted, listed), (3, 3));
 }
+
+#[test]
+fn random_manifests_never_panic() {
+    const HEADS: &[&str] = &[
+        "apiVersion: v1\nkind: ConfigMap\n",
+        "apiVersion: v1\nkind: Secret\n",
+        "apiVersion: apps/v1\nkind: Deployment\n",
+        "apiVersion: v1\nkind: List\n",
+        "kind: Job\napiVersion: batch/v1\n",
+    ];
+    const METADATA: &[&str] = &[
+        "metadata:\n  name: a\n",
+        "metadata:\n  name: b\n",
+        "metadata:\n  name: a\n  namespace: \"\"\n",
+        "metadata:\n  generateName: job-\n",
+        "metadata: {name: a}\n",
+        "",
+    ];
+    const BODIES: &[&str] = &[
+        "data:\n  k: v\n",
+        "data:\n  k: w\n",
+        "items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n",
+        "items:\n- 1\n",
+        "data: [x\n",
+        "data:\n  <<: 1\n",
+        "spec:\n  replicas: 3\n",
+        "",
+    ];
+    // Only Secrets hold this value; it must never be printed.
+    const SECRET_BODIES: &[&str] = &[
+        "stringData:\n  password: s3cr3t\n",
+        "stringData: s3cr3t\n",
+        "data:\n  password: s3cr3t\n  other: [x\n",
+        "data:\n  password: s3cr3t\n  limit: .inf\n",
+        "data:\n  password: s3cr3t-2\n",
+    ];
+    let mut seed: u64 = 42;
+    let mut compared = 0;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for round in 0..2000 {
+        let mut stream = || -> String {
+            (0..next(6))
+                .map(|_| {
+                    let head = HEADS[next(HEADS.len())];
+                    let metadata = METADATA[next(METADATA.len())];
+                    let body = if head.contains("Secret") {
+                        SECRET_BODIES[next(SECRET_BODIES.len())]
+                    } else {
+                        BODIES[next(BODIES.len())]
+                    };
+                    format!("---\n{head}{metadata}{body}")
+                })
+                .collect()
+        };
+        let (old, new) = (stream(), stream());
+        let options = DiffOptions {
+            list_unchanged: round % 2 == 0,
+            find_renames: (round % 3 == 0).then_some(0.5),
+            suppress: if round % 5 == 0 {
+                vec!["Secret".into()]
+            } else {
+                vec![]
+            },
+            ..opts()
+        };
+        match diff_manifests(("old", &old), ("new", &new), &options) {
+            Ok(report) => {
+                compared += usize::from(report.has_changes());
+                let printed =
+                    format_diff(&report, true) + &format_simple(&report) + &format_json(&report);
+                assert!(
+                    !printed.contains("s3cr3t"),
+                    "a Secret's value leaked:\n{printed}"
+                );
+            }
+            Err(error) => {
+                let printed = error.to_string();
+                assert!(
+                    !printed.contains("s3cr3t"),
+                    "a Secret's value leaked:\n{printed}"
+                );
+            }
+        }
+    }
+    assert!(
+        compared > 100,
+        "the generator must reach the diff, not only errors: {compared}"
+    );
+}
