@@ -8,7 +8,7 @@ use crate::diff::{
 };
 use crate::error::Error;
 use crate::pipeline;
-use crate::release::{Record, Status, Store, StoreError};
+use crate::release::{Record, Store, StoreError};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 
@@ -200,14 +200,12 @@ type Side = (String, String);
 
 /// What is live now: the latest revision, or nothing once it was uninstalled.
 fn live_side(latest: &Record) -> Side {
-    let manifest = crate::release::live_manifest(Some(latest)).to_string();
-    if latest.status == Status::Uninstalled {
-        (
+    match crate::release::live(Some(latest)) {
+        Some(live) => (format!("revision {}", live.revision), live.manifest.clone()),
+        None => (
             format!("revision {} (uninstalled)", latest.revision),
-            manifest,
-        )
-    } else {
-        (format!("revision {}", latest.revision), manifest)
+            String::new(),
+        ),
     }
 }
 

@@ -38,14 +38,19 @@ pub fn validate_release_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The release a render for the next revision sees: an upgrade when a
-/// revision exists that was not uninstalled, an install otherwise.
+/// The latest revision if it is live: not uninstalled with its history kept.
+pub fn live(latest: Option<&Record>) -> Option<&Record> {
+    latest.filter(|record| record.status != Status::Uninstalled)
+}
+
+/// The release a render for the next revision sees: an upgrade of a live
+/// release, an install otherwise.
 pub fn next_release(
     name: &str,
     namespace: &str,
     previous: Option<&Record>,
 ) -> crate::render::Release {
-    let upgrade = previous.is_some_and(|p| p.status != Status::Uninstalled);
+    let upgrade = live(previous).is_some();
     crate::render::Release {
         name: name.to_string(),
         namespace: namespace.to_string(),
@@ -56,13 +61,9 @@ pub fn next_release(
     }
 }
 
-/// The manifest a new revision replaces: the latest revision's, unless the
-/// release was uninstalled with its history kept, when nothing is live.
+/// The manifest a new revision replaces: nothing once the release was uninstalled.
 pub fn live_manifest(latest: Option<&Record>) -> &str {
-    match latest {
-        Some(record) if record.status != Status::Uninstalled => &record.manifest,
-        _ => "",
-    }
+    live(latest).map_or("", |record| &record.manifest)
 }
 
 /// Kubernetes' rule for namespaces: a DNS-1123 label (lowercase letters,
