@@ -515,3 +515,26 @@ fn all_is_an_option_of_get_values_only() {
     ));
     assert!(err.contains("--all"), "{err}");
 }
+
+#[test]
+fn an_older_revision_left_deployed_by_a_crash_is_superseded_by_the_next_release() {
+    let dir = store();
+    release(dir.path(), &[]);
+    release(dir.path(), &[]);
+    // What a crash between writing v2 and superseding v1 leaves behind.
+    let first = dir.path().join("web/shop/v1.yaml");
+    let mut record =
+        kinja::release::Record::from_text(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    record.status = kinja::release::Status::Deployed;
+    std::fs::write(&first, record.to_text()).unwrap();
+
+    release(dir.path(), &[]);
+    let (_, rows) = history_json(dir.path());
+    let statuses: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["superseded", "superseded", "deployed"]);
+}

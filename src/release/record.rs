@@ -120,23 +120,39 @@ impl Record {
 
     /// Reads a record's file text, verifying its checksum first.
     pub fn from_text(text: &str) -> Result<Record, RecordProblem> {
-        let body_end = text
-            .rfind(CHECKSUM_PREFIX)
-            .filter(|&at| at == 0 || text.as_bytes()[at - 1] == b'\n')
-            .ok_or(RecordProblem::Truncated)?;
-        let (body, checksum_line) = text.split_at(body_end);
-        let recorded = checksum_line[CHECKSUM_PREFIX.len()..].trim_end();
-        if recorded.len() != 64 || !text.ends_with('\n') {
-            return Err(RecordProblem::Truncated);
-        }
-        if sha256_hex(body.as_bytes()) != recorded {
-            return Err(RecordProblem::ChecksumMismatch);
-        }
+        let body = verified_body(text)?;
         crate::yaml::parse_typed(body).map_err(|e| {
             let at = e.line.map(|l| format!(" (line {l})")).unwrap_or_default();
             RecordProblem::Unparsable(format!("{}{at}", e.message))
         })
     }
+
+    /// The status written near the top of a record's text, read without
+    /// verifying or parsing the rest; `None` when it is not found there.
+    pub fn peek_status(head: &str) -> Option<Status> {
+        let line = head
+            .lines()
+            .take(16)
+            .find_map(|line| line.strip_prefix("status: "))?;
+        serde_json::from_value(serde_json::Value::String(line.trim().to_string())).ok()
+    }
+}
+
+/// The text above the checksum line, if the checksum matches it.
+pub fn verified_body(text: &str) -> Result<&str, RecordProblem> {
+    let body_end = text
+        .rfind(CHECKSUM_PREFIX)
+        .filter(|&at| at == 0 || text.as_bytes()[at - 1] == b'\n')
+        .ok_or(RecordProblem::Truncated)?;
+    let (body, checksum_line) = text.split_at(body_end);
+    let recorded = checksum_line[CHECKSUM_PREFIX.len()..].trim_end();
+    if recorded.len() != 64 || !text.ends_with('\n') {
+        return Err(RecordProblem::Truncated);
+    }
+    if sha256_hex(body.as_bytes()) != recorded {
+        return Err(RecordProblem::ChecksumMismatch);
+    }
+    Ok(body)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -154,6 +170,14 @@ pub fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_status_is_read_from_the_top_of_a_record_alone() {
+        let head = "# A kinja release record.\nname: a\nnamespace: b\nrevision: 2\nstatus: pending-upgrade\n";
+        assert_eq!(Record::peek_status(head), Some(Status::PendingUpgrade));
+        assert_eq!(Record::peek_status("status: bogus\n"), None);
+        assert_eq!(Record::peek_status("name: a\n"), None);
+    }
 
     pub(crate) fn sample(revision: u64) -> Record {
         Record {

@@ -14,7 +14,7 @@
 //! exactly once, none torn. Readers take no lock: a rename replaces a file
 //! whole, and a revision pruned while `history` reads is left out of it.
 
-use super::record::{Record, RecordProblem, Status};
+use super::record::{Record, RecordProblem, Status, verified_body};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -81,8 +81,9 @@ pub trait Store {
     /// latest record (if any) and returns the new one, whose revision number
     /// the store sets; an error from `build` writes nothing. Every earlier
     /// deployed revision becomes superseded and history beyond `history_max`
-    /// (if non-zero) is pruned, oldest first. Every existing record is read
-    /// and verified first: a corrupt one stops the write, it is never pruned unseen.
+    /// (if non-zero) is pruned, oldest first. The latest record and those to
+    /// be pruned or superseded are verified first: a corrupt one stops the
+    /// write, and none is pruned unseen.
     fn append(
         &self,
         namespace: &str,
@@ -141,25 +142,36 @@ impl FileStore {
 
     fn read(&self, namespace: &str, name: &str, revision: u64) -> Result<Record, StoreError> {
         let path = self.record_path(namespace, name, revision);
-        let text = fs::read(&path).map_err(|e| io_error(&path, &e))?;
-        let text = String::from_utf8(text).map_err(|_| StoreError::Corrupt {
-            path: path.display().to_string(),
-            problem: RecordProblem::Unparsable("not UTF-8 text".into()),
-        })?;
-        let record = Record::from_text(&text).map_err(|problem| StoreError::Corrupt {
-            path: path.display().to_string(),
-            problem,
-        })?;
+        let text = read_record_text(&path)?;
+        let record = Record::from_text(&text).map_err(|problem| corrupt(&path, problem))?;
         if record.revision != revision || record.name != name || record.namespace != namespace {
-            return Err(StoreError::Corrupt {
-                path: path.display().to_string(),
-                problem: RecordProblem::Unparsable(format!(
+            return Err(corrupt(
+                &path,
+                RecordProblem::Unparsable(format!(
                     "it holds {}/{} revision {}, not what its path says",
                     record.namespace, record.name, record.revision
                 )),
-            });
+            ));
         }
         Ok(record)
+    }
+
+    /// Checks a record's checksum without parsing it (before pruning it).
+    fn verify(&self, namespace: &str, name: &str, revision: u64) -> Result<(), StoreError> {
+        let path = self.record_path(namespace, name, revision);
+        let text = read_record_text(&path)?;
+        verified_body(&text).map_err(|problem| corrupt(&path, problem))?;
+        Ok(())
+    }
+
+    /// The status at the top of a record, from its first bytes only: a
+    /// release must not read every old revision whole (each holds a manifest).
+    fn peek_status(&self, namespace: &str, name: &str, revision: u64) -> Option<Status> {
+        use std::io::Read;
+        let path = self.record_path(namespace, name, revision);
+        let mut head = [0u8; 1024];
+        let read = File::open(&path).and_then(|mut f| f.read(&mut head)).ok()?;
+        Record::peek_status(&String::from_utf8_lossy(&head[..read]))
     }
 
     /// Writes a record atomically: temporary file, fsync, rename, fsync the folder.
@@ -275,15 +287,42 @@ impl Store for FileStore {
     ) -> Result<Record, crate::Error> {
         check_names(namespace, name)?;
         let _lock = self.lock(namespace, name)?;
-        let existing: Vec<Record> = self
-            .revisions(namespace, name)?
-            .into_iter()
-            .map(|r| self.read(namespace, name, r))
-            .collect::<Result<_, _>>()?;
-        let mut record = build(existing.last())?;
+        let revisions = self.revisions(namespace, name)?;
+        let previous = match revisions.last() {
+            Some(&latest) => Some(self.read(namespace, name, latest)?),
+            None => None,
+        };
+        // Checked before anything is written: a corrupt record stops the
+        // release rather than being pruned unseen.
+        let kept = revisions.len() + 1;
+        let pruned = &revisions[..kept.saturating_sub(history_max).min(revisions.len())];
+        let pruned = if history_max == 0 { &[][..] } else { pruned };
+        for &old in pruned {
+            self.verify(namespace, name, old)?;
+        }
+        // Normally only the latest is deployed; a crash between writing a
+        // revision and superseding the one before can leave an older one so.
+        let mut still_deployed = Vec::new();
+        for &old in revisions.iter().rev().skip(1) {
+            if pruned.contains(&old) {
+                continue;
+            }
+            match self.peek_status(namespace, name, old) {
+                Some(status) if status != Status::Deployed => {}
+                _ => {
+                    let record = self.read(namespace, name, old)?;
+                    if record.status == Status::Deployed {
+                        still_deployed.push(record);
+                    }
+                }
+            }
+        }
+        still_deployed.extend(previous.clone().filter(|p| p.status == Status::Deployed));
+
+        let mut record = build(previous.as_ref())?;
         record.name = name.to_string();
         record.namespace = namespace.to_string();
-        record.revision = existing.last().map_or(1, |r| r.revision + 1);
+        record.revision = revisions.last().map_or(1, |r| r + 1);
         let dir = self.release_dir(namespace, name);
         let path = self.record_path(namespace, name, record.revision);
         if path.exists() {
@@ -294,17 +333,13 @@ impl Store for FileStore {
         self.write(&record)?;
         // After the new revision, so a crash in between leaves two deployed
         // revisions (which the next release repairs), never none.
-        for earlier in existing.iter().filter(|r| r.status == Status::Deployed) {
-            let mut earlier = earlier.clone();
+        for mut earlier in still_deployed {
             earlier.status = Status::Superseded;
             self.write(&earlier)?;
         }
-        let kept = existing.len() + 1;
-        if history_max > 0 && kept > history_max {
-            for old in existing.iter().take(kept - history_max) {
-                let path = self.record_path(namespace, name, old.revision);
-                fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
-            }
+        for &old in pruned {
+            let path = self.record_path(namespace, name, old);
+            fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
         }
         Ok(record)
     }
@@ -338,6 +373,20 @@ impl Store for FileStore {
             let _ = fs::remove_dir(self.release_dir(namespace, name));
         }
         Ok(latest)
+    }
+}
+
+/// A record file's text; bytes that are not UTF-8 make it corrupt.
+fn read_record_text(path: &Path) -> Result<String, StoreError> {
+    let bytes = fs::read(path).map_err(|e| io_error(path, &e))?;
+    String::from_utf8(bytes)
+        .map_err(|_| corrupt(path, RecordProblem::Unparsable("not UTF-8 text".into())))
+}
+
+fn corrupt(path: &Path, problem: RecordProblem) -> StoreError {
+    StoreError::Corrupt {
+        path: path.display().to_string(),
+        problem,
     }
 }
 
