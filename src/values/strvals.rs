@@ -43,7 +43,7 @@ impl SetFlag {
 
 /// A malformed argument. Displays as Helm does:
 /// `failed parsing --set data: key "a" has no value`, and for `--set-json`
-/// `failed parsing --set-json data a=x`.
+/// `failed parsing --set-json data a=x` (kinja adds why: `: not valid JSON: ...`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("failed parsing {flag} data{}{message}", if *flag == "--set-json" { " " } else { ": " })]
 pub struct StrvalsError {
@@ -70,7 +70,9 @@ pub fn apply(
         message,
     };
     if flag == SetFlag::SetJson {
-        return apply_json(arg, values).map_err(|_| fail(json_error_subject(arg)));
+        // Helm's message names the argument; kinja adds why it failed.
+        return apply_json(arg, values)
+            .map_err(|why| fail(format!("{}: {why}", json_error_subject(arg))));
     }
     let mut parser = Parser {
         chars: arg.chars().collect(),
@@ -89,18 +91,28 @@ pub fn apply(
 
 /// `--set-json` errors name the argument only (Helm gives no detail); a
 /// whole-object argument is called out as JSON.
+/// The argument as Helm names it in errors, cut short when it is long
+/// (a 100 KB JSON blob is not worth printing back).
 fn json_error_subject(arg: &str) -> String {
-    if arg.trim_start().starts_with('{') {
-        format!("JSON: {arg}")
+    const SHOWN: usize = 120;
+    let shown = if arg.chars().count() > SHOWN {
+        let head: String = arg.chars().take(SHOWN).collect();
+        format!("{head}... ({} characters)", arg.chars().count())
     } else {
         arg.to_string()
+    };
+    if arg.trim_start().starts_with('{') {
+        format!("JSON: {shown}")
+    } else {
+        shown
     }
 }
 
-fn apply_json(arg: &str, values: &mut Map<String, Value>) -> Result<(), ()> {
+fn apply_json(arg: &str, values: &mut Map<String, Value>) -> Result<(), String> {
     let trimmed = arg.trim();
     if trimmed.starts_with('{') {
-        let object: Map<String, Value> = serde_json::from_str(trimmed).map_err(|_| ())?;
+        let object: Map<String, Value> =
+            serde_json::from_str(trimmed).map_err(|e| format!("not valid JSON: {e}"))?;
         super::merge_maps(values, object);
         return Ok(());
     }
@@ -114,7 +126,7 @@ fn apply_json(arg: &str, values: &mut Map<String, Value>) -> Result<(), ()> {
         match parser.key(values, 0) {
             Ok(()) => continue,
             Err(Stop::End) => return Ok(()),
-            Err(Stop::Error(_)) => return Err(()),
+            Err(Stop::Error(why)) => return Err(why),
         }
     }
 }
@@ -275,7 +287,8 @@ impl Parser<'_> {
         let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<Value>();
         let value = match stream.next() {
             Some(Ok(value)) => value,
-            _ => return error("invalid JSON"),
+            Some(Err(e)) => return error(format!("not valid JSON: {e}")),
+            None => return error("not valid JSON: no value"),
         };
         let consumed = rest[..stream.byte_offset()].chars().count();
         self.pos += consumed;
@@ -752,11 +765,17 @@ mod tests {
         );
         assert_eq!(
             parse_with(SetFlag::SetJson, "a=x", json!({})).unwrap_err(),
-            "failed parsing --set-json data a=x"
+            "failed parsing --set-json data a=x: not valid JSON: expected value at line 1 column 1"
         );
         assert_eq!(
             parse_with(SetFlag::SetJson, "{bad", json!({})).unwrap_err(),
-            "failed parsing --set-json data JSON: {bad"
+            "failed parsing --set-json data JSON: {bad: not valid JSON: key must be a string at line 1 column 2"
+        );
+        let long = format!("a={{\"k\": \"{}\",}}", "x".repeat(100_000));
+        let message = parse_with(SetFlag::SetJson, &long, json!({})).unwrap_err();
+        assert!(
+            message.len() < 300 && message.contains("(100012 characters)"),
+            "{message}"
         );
     }
 
