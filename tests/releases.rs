@@ -44,6 +44,15 @@ fn history_json(store: &Path) -> (Vec<u64>, serde_json::Value) {
     (revisions, rows)
 }
 
+/// The `status` of each row of `history -o json`.
+fn statuses_of(rows: &serde_json::Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn each_release_records_the_next_revision_and_supersedes_the_last() {
     let dir = store();
@@ -66,12 +75,7 @@ fn each_release_records_the_next_revision_and_supersedes_the_last() {
 
     let (_, rows) = history_json(dir.path());
     let history = rows.to_string();
-    let statuses: Vec<_> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_str().unwrap().to_string())
-        .collect();
+    let statuses = statuses_of(&rows);
     assert_eq!(statuses, ["superseded", "deployed"]);
     for field in [
         "revision",
@@ -530,11 +534,6 @@ fn an_older_revision_left_deployed_by_a_crash_is_superseded_by_the_next_release(
 
     release(dir.path(), &[]);
     let (_, rows) = history_json(dir.path());
-    let statuses: Vec<_> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_str().unwrap().to_string())
-        .collect();
+    let statuses = statuses_of(&rows);
     assert_eq!(statuses, ["superseded", "superseded", "deployed"]);
 }
