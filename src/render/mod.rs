@@ -57,6 +57,9 @@ impl<'c> Renderer<'c> {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_fuel(Some(error::FUEL_PER_TEMPLATE));
+        // Errors need the template source to name the undefined value and
+        // show the line; minijinja keeps it only in debug builds unless asked.
+        env.set_debug(true);
         env.set_formatter(helm_compat::format_value);
         defaults::register(&mut env);
         for template in &chart.templates {
