@@ -537,3 +537,49 @@ fn an_older_revision_left_deployed_by_a_crash_is_superseded_by_the_next_release(
     let statuses = statuses_of(&rows);
     assert_eq!(statuses, ["superseded", "superseded", "deployed"]);
 }
+
+#[test]
+fn a_long_or_multi_line_description_cannot_break_the_history_table() {
+    let dir = store();
+    let long = "a".repeat(70_000);
+    release(dir.path(), &["--description", &long]);
+    release(dir.path(), &["--description", "x\nchecksum: sha256:00"]);
+    let table = success(&mut cmd(dir.path(), &["history", "shop", "-n", "web"]));
+    assert_eq!(table.lines().count(), 3, "a header and two rows: {table}");
+    assert!(
+        table.contains("x\\nchecksum") && table.contains("aaa..."),
+        "{table}"
+    );
+}
+
+#[test]
+fn stray_files_in_a_release_folder_are_not_revisions_and_broken_links_are_errors() {
+    let dir = store();
+    release(dir.path(), &[]);
+    release(dir.path(), &[]);
+    let folder = dir.path().join("web/shop");
+    std::fs::write(folder.join("v01.yaml"), "junk").unwrap();
+    let (revisions, _) = history_json(dir.path());
+    assert_eq!(revisions, [1, 2], "v01.yaml is not revision 1");
+    release(dir.path(), &["--history-max", "2"]);
+    assert_eq!(history_json(dir.path()).0, [2, 3]);
+
+    std::os::unix::fs::symlink("nowhere", folder.join("v4.yaml")).unwrap();
+    let err = user_error(&mut cmd(dir.path(), &["history", "shop", "-n", "web"]));
+    assert!(
+        err.contains("v4.yaml"),
+        "a broken record is not skipped: {err}"
+    );
+}
+
+#[test]
+fn records_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = store();
+    release(dir.path(), &[]);
+    let mode = std::fs::metadata(dir.path().join("web/shop/v1.yaml"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "records may hold secrets");
+}

@@ -399,23 +399,44 @@ pub fn uninstall(args: UninstallArgs, stdout: &mut dyn Write) -> Result<(), Erro
     )
 }
 
-/// Left-aligned columns separated by two spaces, header first.
+/// How wide a table cell may grow before it is cut (a description can be anything).
+const MAX_CELL: usize = 80;
+
+/// Left-aligned columns separated by two spaces, header first. Control
+/// characters are shown escaped, so a cell cannot fake a line of its own.
 fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| h.to_string()).collect())
         .chain(rows)
+        .map(|row| row.iter().map(|cell| table_cell(cell)).collect())
         .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            line.push_str(cell);
+            let pad = width - cell.chars().count() + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out
+}
+
+fn table_cell(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    match escaped.char_indices().nth(MAX_CELL) {
+        Some((cut, _)) => format!("{}...", &escaped[..cut]),
+        None => escaped,
+    }
 }

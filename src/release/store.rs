@@ -133,7 +133,13 @@ impl FileStore {
             .filter_map(|e| {
                 let file = e.file_name();
                 let file = file.to_str()?;
-                file.strip_prefix('v')?.strip_suffix(".yaml")?.parse().ok()
+                let revision: u64 = file
+                    .strip_prefix('v')?
+                    .strip_suffix(".yaml")?
+                    .parse()
+                    .ok()?;
+                // Only the name kinja writes: `v01.yaml` is not revision 1.
+                (file == format!("v{revision}.yaml")).then_some(revision)
             })
             .collect();
         revisions.sort_unstable();
@@ -184,7 +190,7 @@ impl FileStore {
             std::process::id()
         ));
         let result = (|| {
-            let mut file = File::create(&temp)?;
+            let mut file = private_file(&temp)?;
             file.write_all(record.to_text().as_bytes())?;
             file.sync_all()?;
             fs::rename(&temp, &path)?;
@@ -221,8 +227,11 @@ impl Store for FileStore {
         for revision in self.revisions(namespace, name)? {
             match self.read(namespace, name, revision) {
                 Ok(record) => records.push(record),
-                // Pruned by a concurrent release after the folder was listed.
-                Err(_) if !self.record_path(namespace, name, revision).exists() => {}
+                // Pruned by a concurrent release after the folder was listed
+                // (gone entirely: a dangling link is still an error).
+                Err(_)
+                    if fs::symlink_metadata(self.record_path(namespace, name, revision))
+                        .is_err() => {}
                 Err(e) => return Err(e),
             }
         }
@@ -374,6 +383,16 @@ impl Store for FileStore {
         }
         Ok(latest)
     }
+}
+
+/// A new file only its owner can read: records hold merged values, which
+/// may include secrets.
+fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// A record file's text; bytes that are not UTF-8 make it corrupt.
