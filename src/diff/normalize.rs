@@ -25,6 +25,10 @@ pub fn pair(old: &Document, new: &Document, show_secrets: bool) -> (String, Stri
         mask_alone(&mut old_value, hide_old);
         mask_alone(&mut new_value, hide_new);
     }
+    if !show_secrets {
+        mask_secrets_inside(&mut old_value);
+        mask_secrets_inside(&mut new_value);
+    }
     (
         crate::yaml::to_yaml(&old_value),
         crate::yaml::to_yaml(&new_value),
@@ -36,6 +40,9 @@ pub fn single(doc: &Document, show_secrets: bool) -> String {
     let hide = !show_secrets && is_secret(doc);
     let mut value = parse(doc, hide);
     mask_alone(&mut value, hide);
+    if !show_secrets {
+        mask_secrets_inside(&mut value);
+    }
     crate::yaml::to_yaml(&value)
 }
 
@@ -76,6 +83,34 @@ fn mask_alone(value: &mut Value, secret: bool) {
         if let Some(content) = value.get_mut(field) {
             mask(content, None, HIDDEN);
         }
+    }
+}
+
+/// Secrets inside a document (the items of a List that could not be taken
+/// apart) are masked wherever they sit; the document's own fields were
+/// masked key by key already.
+fn mask_secrets_inside(document: &mut Value) {
+    match document {
+        Value::Object(map) => map.values_mut().for_each(mask_nested_secrets),
+        Value::Array(items) => items.iter_mut().for_each(mask_nested_secrets),
+        _ => {}
+    }
+}
+
+fn mask_nested_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let is_secret = map.get("kind").and_then(Value::as_str) == Some("Secret");
+            for (key, child) in map.iter_mut() {
+                if is_secret && SECRET_FIELDS.contains(&key.as_str()) {
+                    mask(child, None, HIDDEN);
+                } else {
+                    mask_nested_secrets(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_nested_secrets),
+        _ => {}
     }
 }
 

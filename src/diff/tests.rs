@@ -483,6 +483,7 @@ fn random_manifests_never_panic() {
     ];
     // Only Secrets hold this value; it must never be printed.
     const SECRET_BODIES: &[&str] = &[
+        "items:\n- kind: Secret\n  data: {pw: s3cr3t}\n- 5\n",
         "stringData:\n  password: s3cr3t\n",
         "stringData: s3cr3t\n",
         "data:\n  password: s3cr3t\n  other: [x\n",
@@ -546,4 +547,24 @@ fn random_manifests_never_panic() {
         compared > 100,
         "the generator must reach the diff, not only errors: {compared}"
     );
+}
+
+#[test]
+fn secrets_inside_a_list_that_cannot_be_taken_apart_stay_hidden() {
+    let lists = [
+        "apiVersion: v1\nkind: List\nitems:\n- kind: Secret\n  metadata: {name: s}\n  data: {pw: VE9QU0VDUkVU}\n",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - kind: Secret\n    stringData: {pw: VE9QU0VDUkVU}\n",
+        "apiVersion: v1\nkind: List\nitems:\n- 5\n- kind: Secret\n  data: {pw: VE9QU0VDUkVU}\n",
+    ];
+    for list in lists {
+        let changed = list.replace("VE9QU0VDUkVU", "TkVX");
+        for (old, new) in [("", list), (list, ""), (list, changed.as_str())] {
+            let report = diff(&stream(&[old]), &stream(&[new]), &opts());
+            let printed = format_diff(&report, false) + &format_json(&report);
+            assert!(
+                !printed.contains("VE9QU0VDUkVU") && !printed.contains("TkVX"),
+                "{printed}"
+            );
+        }
+    }
 }
