@@ -330,3 +330,10 @@ fn a_hook_with_an_unknown_event_is_left_out_with_a_warning() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_empty_namespace_renders_as_default_like_helm() {
+    let chart = TestChart::new(&[("templates/n.yaml", "kind: A\nns: {{ release.namespace }}\n")]);
+    let out = success(&mut chart.render(&["-n", ""]));
+    assert!(out.contains("ns: default"), "{out}");
+}
