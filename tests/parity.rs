@@ -98,6 +98,20 @@ fn cases() -> Vec<Case> {
         ),
     ];
     cases.extend(null_each_seedapp_value());
+    // Helm's `default` also replaces empty and zero values; a missing `env` renders nothing.
+    let app = "apps[0].name=a,apps[0].image=i";
+    for (name, extra) in [
+        ("fleet/app-without-env", ""),
+        ("fleet/empty-version", ",apps[0].version="),
+        ("fleet/null-version", ",apps[0].version=null"),
+        ("fleet/zero-replicas-and-port", ",apps[0].replicas=0,apps[0].port=0"),
+        ("fleet/null-resources", ",apps[0].resources=null"),
+        ("fleet/null-default-resources", ",defaults.resources=null"),
+        ("fleet/null-registry", ",global.registry=null"),
+        ("fleet/env-in-key-order", ",apps[0].env.B=2,apps[0].env.A=1"),
+    ] {
+        cases.push(case(name, "fleet", &["--set", &format!("{app}{extra}")]));
+    }
     for fixture in ["merge-keys", "repeated-key", "byte-order-mark"] {
         cases.push(case(
             &format!("valuesdump/yaml-{fixture}"),

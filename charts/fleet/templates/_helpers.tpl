@@ -3,7 +3,7 @@
 app.kubernetes.io/name: {{ app.name }}
 app.kubernetes.io/instance: {{ release.name }}
 app.kubernetes.io/part-of: {{ chart.name }}
-app.kubernetes.io/version: {{ app.version | default(chart.appVersion) | quote }}
+app.kubernetes.io/version: {{ app.version | default(chart.appVersion, true) | quote }}
 {%- endmacro %}
 
 {% macro selector(app) -%}
