@@ -104,7 +104,10 @@ fn cases() -> Vec<Case> {
         ("fleet/app-without-env", ""),
         ("fleet/empty-version", ",apps[0].version="),
         ("fleet/null-version", ",apps[0].version=null"),
-        ("fleet/zero-replicas-and-port", ",apps[0].replicas=0,apps[0].port=0"),
+        (
+            "fleet/zero-replicas-and-port",
+            ",apps[0].replicas=0,apps[0].port=0",
+        ),
         ("fleet/null-resources", ",apps[0].resources=null"),
         ("fleet/null-default-resources", ",defaults.resources=null"),
         ("fleet/null-registry", ",global.registry=null"),
@@ -119,6 +122,24 @@ fn cases() -> Vec<Case> {
             &["-f", &format!("tests/fixtures/values/{fixture}.yaml")],
         ));
     }
+    // Non-text image tags: the reference chart hashes Go's %!s(type=value) form.
+    for (name, set) in [
+        ("seedapp/integer-image-tag", "image.tag=5"),
+        ("seedapp/boolean-image-tag", "image.tag=true"),
+        ("seedapp/float-image-tag", "image.tag=1.5"),
+        (
+            "seedapp/null-secret-value",
+            "secret.enabled=true,secret.data.x=null,secret.data.a=1",
+        ),
+    ] {
+        cases.push(case(name, "seedapp", &["--set", set]));
+    }
+    cases.push(failing(
+        "seedapp/empty-port-entry",
+        "seedapp",
+        &["--set", "service.ports[1].port=9"],
+        "service.ports[0] is empty",
+    ));
     cases.push(case(
         "seedapp/set-replaces-the-ports-list",
         "seedapp",

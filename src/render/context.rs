@@ -25,7 +25,11 @@ impl Release {
     /// What `kinja render` uses: revision 1, an install.
     /// An empty namespace is `default`, as `helm template -n ''` renders it.
     pub fn for_render(name: &str, namespace: &str) -> Release {
-        let namespace = if namespace.is_empty() { "default" } else { namespace };
+        let namespace = if namespace.is_empty() {
+            "default"
+        } else {
+            namespace
+        };
         Release {
             name: name.to_string(),
             namespace: namespace.to_string(),

@@ -33,3 +33,15 @@ app.kubernetes.io/version: {{ chart.appVersion | quote }}
 app.kubernetes.io/managed-by: {{ release.service }}
 tier: {{ values.tier | default(none) }}
 {%- endmacro %}
+
+{# What Go's printf "%s" writes for a value: text as is, anything else as
+   %!s(type=value). The reference chart hashes that into checksum/image. #}
+{% macro go_s(value) -%}
+{%- if value is none -%}%!s(<nil>)
+{%- elif value is string -%}{{ value }}
+{%- elif value is boolean -%}%!s(bool={{ value | string }})
+{%- elif value is integer -%}%!s(int64={{ value }})
+{%- elif value is float -%}%!s(float64={{ value | string }})
+{%- else -%}{{ value }}
+{%- endif -%}
+{%- endmacro %}
