@@ -14,6 +14,7 @@ pub mod chart;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod input;
 pub mod manifest;
 pub mod output;
 pub mod parallel;

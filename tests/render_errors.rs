@@ -472,3 +472,15 @@ fn a_long_template_line_is_cut_around_the_error() {
         err.len()
     );
 }
+
+#[test]
+fn an_endless_input_is_an_error_not_a_memory_blow_up() {
+    let chart = TestChart::new(&[("templates/cm.yaml", "kind: A\n")]);
+    let err = user_error(&mut chart.render(&["-f", "/dev/zero"]));
+    assert!(
+        err.contains("/dev/zero") && err.contains("larger than 256 MiB"),
+        "{err}"
+    );
+    let err = user_error(&mut chart.render(&["--set-file", "a=/dev/zero"]));
+    assert!(err.contains("larger than 256 MiB"), "{err}");
+}

@@ -134,7 +134,7 @@ impl Chart {
                     source: read_text(&path)?,
                 });
             } else if is_chart_file(&relative) {
-                let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, &e))?;
+                let bytes = crate::input::read_file(&path).map_err(|e| unreadable(&path, &e))?;
                 files.insert(relative, bytes);
             }
         }
@@ -238,11 +238,7 @@ fn collect_files(
 }
 
 fn read_text(path: &Path) -> Result<String, ChartError> {
-    let bytes = std::fs::read(path).map_err(|e| unreadable(path, &e))?;
-    String::from_utf8(bytes).map_err(|_| ChartError::Unreadable {
-        path: path.display().to_string(),
-        reason: "not UTF-8 text (is it a binary file?)".into(),
-    })
+    crate::input::read_text_file(path).map_err(|e| unreadable(path, &e))
 }
 
 fn unreadable(path: &Path, e: &std::io::Error) -> ChartError {

@@ -10,7 +10,8 @@ use crate::error::Error;
 use crate::pipeline;
 use crate::release::{Record, Store, StoreError};
 use clap::{Args, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum DiffCommand {
@@ -249,18 +250,7 @@ fn upgrade_inputs(
 
 fn read_input(path: &str) -> Result<String, Error> {
     if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Io {
-                path: "<stdin>".into(),
-                reason: e.to_string(),
-            })?;
-        return Ok(text);
+        return crate::input::read_stdin().map_err(|e| Error::io(Path::new("<stdin>"), &e));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(std::path::Path::new(path), &e))?;
-    String::from_utf8(bytes).map_err(|_| Error::Io {
-        path: path.to_string(),
-        reason: "not UTF-8 text (is it a binary file?)".into(),
-    })
+    crate::input::read_text_file(Path::new(path)).map_err(|e| Error::io(Path::new(path), &e))
 }

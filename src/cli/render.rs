@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::render::{Capabilities, KubeVersion, Release};
 use crate::{output, pipeline, values};
 use clap::Args;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// What every rendering command takes: the chart, values and target cluster.
@@ -49,10 +49,7 @@ impl ChartArgs {
     pub fn load(&self) -> Result<RenderInputs, Error> {
         let capabilities = self.capabilities()?;
         let chart = Chart::load(&self.chart)?;
-        let mut stdin = || {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map(|_| text)
-        };
+        let mut stdin = crate::input::read_stdin;
         let user_values = values::load_user_values(&self.values.to_options(), &mut stdin)?;
         Ok(RenderInputs {
             chart,

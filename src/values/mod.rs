@@ -106,7 +106,8 @@ pub fn load_user_values(
                 if path == "-" {
                     read_stdin(stdin)
                 } else {
-                    std::fs::read_to_string(path).map_err(|e| format!("{path}: {}", io_reason(&e)))
+                    crate::input::read_text_file(Path::new(path))
+                        .map_err(|e| format!("{path}: {}", io_reason(&e)))
                 }
             };
             strvals::apply(flag, arg, &mut values, &mut read_file)?;
@@ -117,13 +118,9 @@ pub fn load_user_values(
 
 /// Reads and parses a values file from disk (used for `-f` and the chart's `values.yaml`).
 pub fn read_values_file(path: &Path) -> Result<String, ValuesError> {
-    let bytes = std::fs::read(path).map_err(|e| ValuesError::Unreadable {
+    crate::input::read_text_file(path).map_err(|e| ValuesError::Unreadable {
         path: path.display().to_string(),
         reason: io_reason(&e),
-    })?;
-    String::from_utf8(bytes).map_err(|_| ValuesError::Unreadable {
-        path: path.display().to_string(),
-        reason: "not UTF-8 text (is it a binary file?)".into(),
     })
 }
 
