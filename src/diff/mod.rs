@@ -24,6 +24,7 @@
 mod format;
 mod normalize;
 mod read;
+mod renames;
 
 pub use format::{format_diff, format_json, format_simple, summary_line};
 
@@ -170,7 +171,7 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
 
     if let Some(threshold) = options.find_renames {
         for (added_at, removed_at) in
-            pair_renames(old_docs, &removed, new_docs, &added, threshold, options)
+            renames::pair_renames((old_docs, &removed), (new_docs, &added), threshold, options)
         {
             let old_doc = &old_docs[removed[removed_at]];
             let new_doc = &new_docs[added[added_at].1];
@@ -275,46 +276,6 @@ fn hunks(old: &str, new: &str, context: usize) -> String {
         .unified_diff()
         .context_radius(context)
         .to_string()
-}
-
-/// Greedy pairing of removed and added resources of one kind by similarity.
-/// Returns (index into `added`, index into `removed`) pairs.
-fn pair_renames(
-    old_docs: &[Document],
-    removed: &[usize],
-    new_docs: &[Document],
-    added: &[(usize, usize)],
-    threshold: f64,
-    options: &DiffOptions,
-) -> Vec<(usize, usize)> {
-    let mut candidates = Vec::new();
-    for (r, &old_position) in removed.iter().enumerate() {
-        let old_doc = &old_docs[old_position];
-        for (a, &(_, new_position)) in added.iter().enumerate() {
-            let new_doc = &new_docs[new_position];
-            if old_doc.head.kind != new_doc.head.kind
-                || group_of(&old_doc.head.api_version) != group_of(&new_doc.head.api_version)
-            {
-                continue;
-            }
-            let (old_text, new_text) = normalize::pair(old_doc, new_doc, options.show_secrets);
-            let ratio = f64::from(similar::TextDiff::from_lines(&old_text, &new_text).ratio());
-            if ratio >= threshold {
-                candidates.push((ratio, a, r));
-            }
-        }
-    }
-    candidates.sort_by(|x, y| y.0.total_cmp(&x.0));
-    let (mut used_added, mut used_removed) = (vec![false; added.len()], vec![false; removed.len()]);
-    let mut pairs = Vec::new();
-    for (_, a, r) in candidates {
-        if !used_added[a] && !used_removed[r] {
-            used_added[a] = true;
-            used_removed[r] = true;
-            pairs.push((a, r));
-        }
-    }
-    pairs
 }
 
 #[cfg(test)]
