@@ -484,3 +484,16 @@ fn an_endless_input_is_an_error_not_a_memory_blow_up() {
     let err = user_error(&mut chart.render(&["--set-file", "a=/dev/zero"]));
     assert!(err.contains("larger than 256 MiB"), "{err}");
 }
+
+#[test]
+fn a_long_line_of_broken_output_is_cut_in_the_snippet() {
+    let line = format!("kind: A\nx: [{}\n", "a".repeat(100_000));
+    let chart = TestChart::new(&[("templates/d.yaml", &line)]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("(100004 characters)"), "{err}");
+    assert!(
+        err.len() < 1000,
+        "the 100 KB line is not printed whole: {} bytes",
+        err.len()
+    );
+}

@@ -223,18 +223,19 @@ fn upgrade_inputs(
     } = args.inputs.load()?;
     let latest = match args.store.open()?.get(&args.namespace, &args.name, None) {
         Ok(record) => Some(record),
-        Err(StoreError::ReleaseNotFound { .. }) => {
-            let _ = writeln!(
-                stderr,
-                "release {:?} has no revisions in namespace {:?}; showing the render as a new install",
-                args.name, args.namespace
-            );
-            None
-        }
+        Err(StoreError::ReleaseNotFound { .. }) => None,
         Err(e) => return Err(e.into()),
     };
     let release = crate::release::next_release(&args.name, &args.namespace, latest.as_ref());
     let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)?;
+    // Only once the render worked, so an error stays the first line on stderr.
+    if latest.is_none() {
+        let _ = writeln!(
+            stderr,
+            "release {:?} has no revisions in namespace {:?}; showing the render as a new install",
+            args.name, args.namespace
+        );
+    }
     print_warnings(&rendered.warnings, stderr);
     let old = match &latest {
         Some(record) => live_side(record),

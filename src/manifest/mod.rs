@@ -342,9 +342,10 @@ fn yaml_error_in(
     let last = (line + 1).min(first_line + lines.len().saturating_sub(1));
     let snippet = (first..=last)
         .filter_map(|n| {
-            lines
-                .get(n - first_line)
-                .map(|text| format!("{} {n:>4} | {text}", if n == line { ">" } else { " " }))
+            lines.get(n - first_line).map(|text| {
+                let marker = if n == line { ">" } else { " " };
+                format!("{marker} {n:>4} | {}", shortened(text))
+            })
         })
         .collect::<Vec<_>>()
         .join("\n");
@@ -355,6 +356,18 @@ fn yaml_error_in(
             "the rendered output is not valid YAML at line {line} of the output: {message}"
         ),
         snippet: Some(snippet),
+    }
+}
+
+/// A snippet line cut to a readable length (rendered output can hold a
+/// megabyte on one line).
+fn shortened(line: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 160;
+    match line.char_indices().nth(SHOWN) {
+        Some((cut, _)) => {
+            format!("{}... ({} characters)", &line[..cut], line.chars().count()).into()
+        }
+        None => line.into(),
     }
 }
 
