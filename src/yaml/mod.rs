@@ -42,6 +42,23 @@ impl YamlError {
         }
     }
 
+    /// Some scanner errors give only a byte offset (`control characters are
+    /// not allowed at position 33`, located at line 1); turn it into the line
+    /// and column of `text` it is.
+    fn located_in(mut self, text: &str) -> Self {
+        if let Some(offset) = self
+            .message
+            .rsplit_once("at position ")
+            .and_then(|(_, n)| n.trim().parse::<usize>().ok())
+            && let Some(before) = text.get(..offset.min(text.len()))
+        {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            self.line = Some(1 + before.matches('\n').count());
+            self.column = Some(1 + before[line_start..].chars().count());
+        }
+        self
+    }
+
     fn from_serde(err: serde_yaml::Error) -> Self {
         let location = err.location();
         let mut message = err.to_string();
@@ -63,7 +80,8 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
     let text = prepare(text)?;
     let mut merged = Map::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let Tree(value) = Tree::deserialize(document).map_err(YamlError::from_serde)?;
+        let Tree(value) =
+            Tree::deserialize(document).map_err(|e| YamlError::from_serde(e).located_in(text))?;
         match value {
             Value::Null => {}
             Value::Object(map) => crate::values::merge_maps(&mut merged, map),
@@ -81,14 +99,17 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
 /// Parses any YAML text (one document) into a JSON value; used by `from_yaml`
 /// and for `Chart.yaml`.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
-    let Tree(value) = serde_yaml::from_str(prepare(text)?).map_err(YamlError::from_serde)?;
+    let text = prepare(text)?;
+    let Tree(value) =
+        serde_yaml::from_str(text).map_err(|e| YamlError::from_serde(e).located_in(text))?;
     Ok(value)
 }
 
 /// Deserializes one YAML text straight into a typed struct; unknown fields are
 /// ignored by the struct's own serde rules. This validates the whole text.
 pub fn parse_typed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(prepare(text)?).map_err(YamlError::from_serde)
+    let text = prepare(text)?;
+    serde_yaml::from_str(text).map_err(|e| YamlError::from_serde(e).located_in(text))
 }
 
 /// Drops a byte-order mark (Windows editors write one; Helm reads past it)
@@ -197,6 +218,17 @@ mod tests {
             let _ = parse_value(&text);
             let _ = parse_typed::<std::collections::BTreeMap<String, i64>>(&text);
         }
+    }
+
+    #[test]
+    fn an_error_given_as_a_byte_offset_gets_its_line_and_column() {
+        let error = parse_value("a: 1\nb: 2\nc: \"x\u{1}y\"\n").unwrap_err();
+        assert!(
+            error.message.contains("control characters"),
+            "{}",
+            error.message
+        );
+        assert_eq!((error.line, error.column), (Some(3), Some(6)));
     }
 
     #[test]
