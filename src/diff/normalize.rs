@@ -73,14 +73,26 @@ fn sorted(value: Value) -> Value {
     }
 }
 
-const SECRET_FIELDS: [&str; 2] = ["data", "stringData"];
+/// A Secret's fields that are shown; every other one (`data`, `stringData`,
+/// and anything else, which could hold an alias of them) is masked.
+const SHOWN_SECRET_FIELDS: [&str; 5] = ["apiVersion", "kind", "metadata", "type", "immutable"];
+
+/// The fields of a Secret to mask.
+fn secret_fields(value: &Value) -> Vec<String> {
+    value.as_object().map_or_else(Vec::new, |map| {
+        map.keys()
+            .filter(|k| !SHOWN_SECRET_FIELDS.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    })
+}
 
 fn mask_alone(value: &mut Value, secret: bool) {
     if !secret {
         return;
     }
-    for field in SECRET_FIELDS {
-        if let Some(content) = value.get_mut(field) {
+    for field in secret_fields(value) {
+        if let Some(content) = value.get_mut(&field) {
             mask(content, None, HIDDEN);
         }
     }
@@ -102,7 +114,7 @@ fn mask_nested_secrets(value: &mut Value) {
         Value::Object(map) => {
             let is_secret = map.get("kind").and_then(Value::as_str) == Some("Secret");
             for (key, child) in map.iter_mut() {
-                if is_secret && SECRET_FIELDS.contains(&key.as_str()) {
+                if is_secret && !SHOWN_SECRET_FIELDS.contains(&key.as_str()) {
                     mask(child, None, HIDDEN);
                 } else {
                     mask_nested_secrets(child);
@@ -117,13 +129,19 @@ fn mask_nested_secrets(value: &mut Value) {
 /// Masks both sides, comparing the original values so that a changed key
 /// shows as a changed line and an unchanged one does not.
 fn mask_pair(old: &mut Value, new: &mut Value) {
-    for field in SECRET_FIELDS {
-        let old_original = old.get(field).cloned();
-        let new_original = new.get(field).cloned();
-        if let Some(content) = old.get_mut(field) {
+    let mut fields = secret_fields(old);
+    for field in secret_fields(new) {
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+    for field in fields {
+        let old_original = old.get(&field).cloned();
+        let new_original = new.get(&field).cloned();
+        if let Some(content) = old.get_mut(&field) {
             mask(content, new_original.as_ref(), HIDDEN_BEFORE);
         }
-        if let Some(content) = new.get_mut(field) {
+        if let Some(content) = new.get_mut(&field) {
             mask(content, old_original.as_ref(), HIDDEN_AFTER);
         }
     }

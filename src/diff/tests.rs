@@ -568,3 +568,15 @@ fn secrets_inside_a_list_that_cannot_be_taken_apart_stay_hidden() {
         }
     }
 }
+
+#[test]
+fn a_secret_field_aliasing_its_data_is_masked_too() {
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\ndata: &x\n  pw: VE9QU0VDUkVU\nfoo: *x\n";
+    let report = diff("", &stream(&[secret]), &opts());
+    let hunk = report.changes[0].diff.as_deref().unwrap();
+    assert!(!hunk.contains("VE9QU0VDUkVU"), "{hunk}");
+    assert!(
+        hunk.contains("+type: Opaque"),
+        "the type is still shown: {hunk}"
+    );
+}
