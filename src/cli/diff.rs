@@ -227,7 +227,20 @@ fn upgrade_inputs(
         Err(e) => return Err(e.into()),
     };
     let release = crate::release::next_release(&args.name, &args.namespace, latest.as_ref());
-    let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)?;
+    let rendered =
+        pipeline::render_chart(&chart, user_values, &release, &capabilities).map_err(|error| {
+            match error {
+                // The rendered lines around broken output could be a Secret's
+                // values, and a diff does not show those unless asked.
+                Error::Render(mut render)
+                    if !args.common.show_secrets && render.message.contains("rendered output") =>
+                {
+                    render.snippet = None;
+                    Error::Render(render)
+                }
+                other => other,
+            }
+        })?;
     // Only once the render worked, so an error stays the first line on stderr.
     if latest.is_none() {
         let _ = writeln!(

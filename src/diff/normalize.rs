@@ -2,7 +2,8 @@
 //! recursively, comments gone, written back as YAML; Secret values masked.
 
 use crate::manifest::Document;
-use serde_json::Value;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 /// What stands in for a secret value that is the same on both sides.
 const HIDDEN: &str = "(hidden)";
@@ -13,21 +14,22 @@ const HIDDEN_AFTER: &str = "(hidden, after)";
 /// Both sides of a changed resource, secrets masked key by key so that a
 /// changed value shows as a changed line with no value.
 pub fn pair(old: &Document, new: &Document, show_secrets: bool) -> (String, String) {
-    let (hide_old, hide_new) = (
-        !show_secrets && is_secret(old),
-        !show_secrets && is_secret(new),
-    );
-    let mut old_value = parse(old, hide_old);
-    let mut new_value = parse(new, hide_new);
-    if hide_old && hide_new {
-        mask_pair(&mut old_value, &mut new_value);
-    } else {
-        mask_alone(&mut old_value, hide_old);
-        mask_alone(&mut new_value, hide_new);
-    }
+    let mut old_value = parse(old, show_secrets);
+    let mut new_value = parse(new, show_secrets);
     if !show_secrets {
-        mask_secrets_inside(&mut old_value);
-        mask_secrets_inside(&mut new_value);
+        let (old_secret, new_secret) = (is_secret(old), is_secret(new));
+        let mut echoes = secret_strings(&old_value, old_secret);
+        echoes.extend(secret_strings(&new_value, new_secret));
+        if old_secret && new_secret {
+            mask_pair(&mut old_value, &mut new_value);
+        } else {
+            mask_alone(&mut old_value, old_secret);
+            mask_alone(&mut new_value, new_secret);
+        }
+        for value in [&mut old_value, &mut new_value] {
+            hide_echoes(value, &echoes);
+            mask_secrets_inside(value);
+        }
     }
     (
         crate::yaml::to_yaml(&old_value),
@@ -37,10 +39,11 @@ pub fn pair(old: &Document, new: &Document, show_secrets: bool) -> (String, Stri
 
 /// One side alone (an added or removed resource).
 pub fn single(doc: &Document, show_secrets: bool) -> String {
-    let hide = !show_secrets && is_secret(doc);
-    let mut value = parse(doc, hide);
-    mask_alone(&mut value, hide);
+    let mut value = parse(doc, show_secrets);
     if !show_secrets {
+        let echoes = secret_strings(&value, is_secret(doc));
+        mask_alone(&mut value, is_secret(doc));
+        hide_echoes(&mut value, &echoes);
         mask_secrets_inside(&mut value);
     }
     crate::yaml::to_yaml(&value)
@@ -52,11 +55,13 @@ fn is_secret(doc: &Document) -> bool {
 
 /// The document as a value with sorted keys. The head reader accepted it,
 /// but the value reader is stricter (`.inf`, complex keys): then the text
-/// stands in, or for a Secret to be hidden, a placeholder.
-fn parse(doc: &Document, hide: bool) -> Value {
+/// stands in, unless it may hold a Secret (a List's items too) to hide.
+fn parse(doc: &Document, show_secrets: bool) -> Value {
     match crate::yaml::parse_value(&doc.text) {
         Ok(value) => sorted(value),
-        Err(_) if hide => Value::String("(hidden: a Secret kinja cannot read as values)".into()),
+        Err(_) if !show_secrets && doc.text.contains("Secret") => {
+            Value::String("(hidden: a document with a Secret kinja cannot read as values)".into())
+        }
         Err(_) => Value::String(doc.text.clone()),
     }
 }
@@ -103,6 +108,9 @@ fn mask_alone(value: &mut Value, secret: bool) {
 /// masked key by key already.
 fn mask_secrets_inside(document: &mut Value) {
     match document {
+        Value::Object(map) if map.get("kind").and_then(Value::as_str) == Some("SecretList") => {
+            mask_nested_secrets(document)
+        }
         Value::Object(map) => map.values_mut().for_each(mask_nested_secrets),
         Value::Array(items) => items.iter_mut().for_each(mask_nested_secrets),
         _ => {}
@@ -111,18 +119,77 @@ fn mask_secrets_inside(document: &mut Value) {
 
 fn mask_nested_secrets(value: &mut Value) {
     match value {
-        Value::Object(map) => {
-            let is_secret = map.get("kind").and_then(Value::as_str) == Some("Secret");
-            for (key, child) in map.iter_mut() {
-                if is_secret && !SHOWN_SECRET_FIELDS.contains(&key.as_str()) {
-                    mask(child, None, HIDDEN);
-                } else {
-                    mask_nested_secrets(child);
+        Value::Object(map) => match map.get("kind").and_then(Value::as_str) {
+            Some("Secret") => mask_secret_object(map),
+            // A SecretList's items are Secrets whether or not they say so.
+            Some("SecretList") => {
+                for item in map.values_mut().filter_map(Value::as_array_mut).flatten() {
+                    match item.as_object_mut() {
+                        Some(secret) => mask_secret_object(secret),
+                        None => mask(item, None, HIDDEN),
+                    }
                 }
             }
-        }
+            _ => map.values_mut().for_each(mask_nested_secrets),
+        },
         Value::Array(items) => items.iter_mut().for_each(mask_nested_secrets),
         _ => {}
+    }
+}
+
+fn mask_secret_object(secret: &mut Map<String, Value>) {
+    for (key, field) in secret.iter_mut() {
+        if !SHOWN_SECRET_FIELDS.contains(&key.as_str()) {
+            mask(field, None, HIDDEN);
+        }
+    }
+}
+
+/// Every text in the fields of a Secret that get masked: an alias of one
+/// of them in a shown field (`type: *password`) must not show it either.
+fn secret_strings(value: &Value, secret: bool) -> HashSet<String> {
+    fn collect(value: &Value, out: &mut HashSet<String>) {
+        match value {
+            Value::String(text) => {
+                out.insert(text.clone());
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            Value::Object(map) => map.values().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = HashSet::new();
+    if secret {
+        for field in secret_fields(value) {
+            if let Some(content) = value.get(&field) {
+                collect(content, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Hides, in a Secret's shown fields, any text that is one of its secret values.
+fn hide_echoes(value: &mut Value, echoes: &HashSet<String>) {
+    fn hide(value: &mut Value, echoes: &HashSet<String>) {
+        match value {
+            Value::String(text) if echoes.contains(text.as_str()) => {
+                *value = Value::String(HIDDEN.into());
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| hide(v, echoes)),
+            Value::Object(map) => map.values_mut().for_each(|v| hide(v, echoes)),
+            _ => {}
+        }
+    }
+    if echoes.is_empty() {
+        return;
+    }
+    if let Some(map) = value.as_object_mut() {
+        for (key, field) in map.iter_mut() {
+            if key != "apiVersion" && key != "kind" {
+                hide(field, echoes);
+            }
+        }
     }
 }
 

@@ -141,7 +141,7 @@ fn check_pairs(
             continue;
         }
         let doc = read_piece(&old_pieces[o], old_name, options)?;
-        if let Some(items) = list_items(&doc, old_name)? {
+        if let Some(items) = list_items(&doc, old_name, options)? {
             list_items_paired += items.len().saturating_sub(1);
         }
         if doc.head.name.is_empty() {
@@ -172,7 +172,7 @@ fn read_unpaired(
             continue;
         }
         let document = read_piece(piece, file, options)?;
-        match list_items(&document, file)? {
+        match list_items(&document, file, options)? {
             Some(items) => documents.extend(items),
             None => documents.push(document),
         }
@@ -195,7 +195,11 @@ fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Docume
 /// of their own, so each is matched, diffed and masked like any resource.
 /// Anything else ending in `List` (a custom `PriceList`) is a resource, as
 /// is a list whose items are not all Kubernetes objects.
-fn list_items(list: &Document, file: &str) -> Result<Option<Vec<Document>>, RenderError> {
+fn list_items(
+    list: &Document,
+    file: &str,
+    options: &DiffOptions,
+) -> Result<Option<Vec<Document>>, RenderError> {
     if list.head.api_version != "v1" || !list.head.kind.ends_with("List") {
         return Ok(None);
     }
@@ -220,7 +224,7 @@ fn list_items(list: &Document, file: &str) -> Result<Option<Vec<Document>>, Rend
             line: list.line,
             text: &text,
         };
-        let mut document = piece.to_document(file)?;
+        let mut document = read_piece(&piece, file, options)?;
         document.source.clone_from(&list.source);
         documents.push(document);
     }

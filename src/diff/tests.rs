@@ -580,3 +580,20 @@ fn a_secret_field_aliasing_its_data_is_masked_too() {
         "the type is still shown: {hunk}"
     );
 }
+
+#[test]
+fn secret_values_do_not_leak_through_aliases_secret_lists_or_unreadable_lists() {
+    let cases = [
+        // An alias of a secret value in a shown field.
+        "apiVersion: v1\nkind: Secret\nstringData:\n  password: &pw hunter2\nmetadata:\n  name: s\n  annotations:\n    note: *pw\ntype: *pw\n",
+        // The items of a SecretList need not say they are Secrets.
+        "apiVersion: v1\nkind: SecretList\nitems:\n- metadata: {name: s}\n  data: {password: hunter2}\n",
+        // A List the value reader refuses (`.inf`) next to a Secret item.
+        "apiVersion: v1\nkind: List\nitems:\n- kind: Secret\n  stringData: {password: hunter2}\n- kind: ConfigMap\n  data: {x: .inf}\n",
+    ];
+    for doc in cases {
+        let report = diff("", &stream(&[doc]), &opts());
+        let printed = format_diff(&report, false) + &format_json(&report);
+        assert!(!printed.contains("hunter2"), "{printed}");
+    }
+}
