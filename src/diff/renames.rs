@@ -33,7 +33,7 @@ pub fn pair_renames(
     let mut candidates = Vec::new();
     for (r, &old_position) in removed.iter().enumerate() {
         let old_doc = &old_docs[old_position];
-        let mut scored: Vec<(f64, usize)> = added
+        let mut scored: Vec<(f64, usize, usize)> = added
             .iter()
             .enumerate()
             .filter(|(_, (_, new_position))| {
@@ -41,10 +41,16 @@ pub fn pair_renames(
                 old_doc.head.kind == new_doc.head.kind
                     && group_of(&old_doc.head.api_version) == group_of(&new_doc.head.api_version)
             })
-            .map(|(a, _)| (shared_lines(&old_lines[r], &new_lines[a]), a))
+            .map(|(a, &(_, new_position))| {
+                let shared = shared_lines(&old_lines[r], &new_lines[a]);
+                // Documents alike but for their names tie on lines; the
+                // closer name (`old-3` and `new-3`) goes first.
+                let names = name_likeness(&old_doc.head.name, &new_docs[new_position].head.name);
+                (shared, names, a)
+            })
             .collect();
-        scored.sort_by(|x, y| y.0.total_cmp(&x.0));
-        for &(_, a) in scored.iter().take(EXACT_COMPARISONS) {
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
+        for &(_, _, a) in scored.iter().take(EXACT_COMPARISONS) {
             let ratio =
                 f64::from(similar::TextDiff::from_lines(&old_texts[r], &new_texts[a]).ratio());
             if ratio >= threshold {
@@ -80,4 +86,16 @@ fn shared_lines(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let common = small.iter().filter(|h| large.contains(h)).count();
     2.0 * common as f64 / (a.len() + b.len()).max(1) as f64
+}
+
+/// How much two names share at their start and end, in characters.
+fn name_likeness(a: &str, b: &str) -> usize {
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    prefix + suffix
 }

@@ -597,3 +597,36 @@ fn secret_values_do_not_leak_through_aliases_secret_lists_or_unreadable_lists() 
         assert!(!printed.contains("hunter2"), "{printed}");
     }
 }
+
+#[test]
+fn resources_alike_but_for_their_names_are_all_paired_as_renames() {
+    let config = |name: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: \"1\"\n")
+    };
+    let old: Vec<String> = (0..6).map(|i| config(&format!("old-{i}"))).collect();
+    let new: Vec<String> = (0..6).map(|i| config(&format!("new-{i}"))).collect();
+    let refs = |docs: &[String]| stream(&docs.iter().map(String::as_str).collect::<Vec<_>>());
+    let report = diff(
+        &refs(&old),
+        &refs(&new),
+        &DiffOptions {
+            find_renames: Some(0.5),
+            ..opts()
+        },
+    );
+    assert_eq!(
+        (
+            report.summary.change,
+            report.summary.add,
+            report.summary.remove
+        ),
+        (6, 0, 0)
+    );
+    for change in &report.changes {
+        let old_name = change.old_name.as_deref().unwrap();
+        assert_eq!(
+            old_name.strip_prefix("old-"),
+            change.name.strip_prefix("new-")
+        );
+    }
+}

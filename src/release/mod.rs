@@ -54,7 +54,7 @@ pub fn next_release(
     crate::render::Release {
         name: name.to_string(),
         namespace: namespace.to_string(),
-        revision: previous.map_or(1, |p| p.revision + 1),
+        revision: previous.map_or(1, |p| p.revision.saturating_add(1)),
         is_install: !upgrade,
         is_upgrade: upgrade,
         service: "kinja".into(),

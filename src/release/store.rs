@@ -190,6 +190,9 @@ impl FileStore {
             std::process::id()
         ));
         let result = (|| {
+            // A temporary file left by a crashed run with this process id
+            // would keep its old permissions: start from a new one.
+            let _ = fs::remove_file(&temp);
             let mut file = private_file(&temp)?;
             file.write_all(record.to_text().as_bytes())?;
             file.sync_all()?;
@@ -331,7 +334,14 @@ impl Store for FileStore {
         let mut record = build(previous.as_ref())?;
         record.name = name.to_string();
         record.namespace = namespace.to_string();
-        record.revision = revisions.last().map_or(1, |r| r + 1);
+        record.revision = match revisions.last() {
+            None => 1,
+            Some(&latest) => latest.checked_add(1).ok_or_else(|| {
+                StoreError::InvalidName(format!(
+                    "release {name:?} is at revision {latest}, the last one there can be"
+                ))
+            })?,
+        };
         let dir = self.release_dir(namespace, name);
         let path = self.record_path(namespace, name, record.revision);
         if path.exists() {
@@ -389,7 +399,7 @@ impl Store for FileStore {
 /// may include secrets.
 fn private_file(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)
