@@ -46,3 +46,15 @@ impl Error {
         }
     }
 }
+
+/// Text quoted in an error message, cut after `max_chars` characters (a
+/// megabyte on one line, or a huge `--set-json` argument, is not worth
+/// printing back).
+pub fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => {
+            format!("{}... ({} characters)", &text[..cut], text.chars().count()).into()
+        }
+        None => text.into(),
+    }
+}

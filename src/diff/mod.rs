@@ -177,9 +177,9 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
             let new_doc = &new_docs[added[added_at].1];
             let mut renamed = compare(old_doc, new_doc, options);
             renamed.change = Change::Renamed;
-            let old_id = identity(old_doc, options);
-            renamed.old_namespace = Some(old_id.namespace);
-            renamed.old_name = Some(old_id.name);
+            let old_id = &read.old_index.ids[removed[removed_at]];
+            renamed.old_namespace = Some(old_id.namespace.clone());
+            renamed.old_name = Some(old_id.name.clone());
             changes[added[added_at].0] = renamed;
             removed_changes[removed_at] = None;
         }

@@ -49,6 +49,12 @@ pub fn single(doc: &Document, show_secrets: bool) -> String {
     crate::yaml::to_yaml(&value)
 }
 
+/// Whether unparsed text could hold a Secret (itself, or in a List): its
+/// lines are then never shown without `--show-secrets`.
+pub fn may_hold_secret(text: &str) -> bool {
+    text.contains("Secret")
+}
+
 fn is_secret(doc: &Document) -> bool {
     doc.head.kind == "Secret" && !doc.head.api_version.contains('/')
 }
@@ -59,7 +65,7 @@ fn is_secret(doc: &Document) -> bool {
 fn parse(doc: &Document, show_secrets: bool) -> Value {
     match crate::yaml::parse_value(&doc.text) {
         Ok(value) => sorted(value),
-        Err(_) if !show_secrets && doc.text.contains("Secret") => {
+        Err(_) if !show_secrets && may_hold_secret(&doc.text) => {
             Value::String("(hidden: a document with a Secret kinja cannot read as values)".into())
         }
         Err(_) => Value::String(doc.text.clone()),
@@ -93,13 +99,8 @@ fn secret_fields(value: &Value) -> Vec<String> {
 }
 
 fn mask_alone(value: &mut Value, secret: bool) {
-    if !secret {
-        return;
-    }
-    for field in secret_fields(value) {
-        if let Some(content) = value.get_mut(&field) {
-            mask(content, None, HIDDEN);
-        }
+    if let Some(map) = value.as_object_mut().filter(|_| secret) {
+        mask_secret_object(map);
     }
 }
 

@@ -184,7 +184,7 @@ fn read_unpaired(
 /// without its lines, which could be the Secret's values.
 fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Document, RenderError> {
     piece.to_document(file).map_err(|mut error| {
-        if !options.show_secrets && piece.text.contains("Secret") {
+        if !options.show_secrets && super::normalize::may_hold_secret(piece.text) {
             error.snippet = None;
         }
         error

@@ -344,7 +344,7 @@ fn yaml_error_in(
         .filter_map(|n| {
             lines.get(n - first_line).map(|text| {
                 let marker = if n == line { ">" } else { " " };
-                format!("{marker} {n:>4} | {}", shortened(text))
+                format!("{marker} {n:>4} | {}", crate::error::shortened(text, 160))
             })
         })
         .collect::<Vec<_>>()
@@ -356,18 +356,6 @@ fn yaml_error_in(
             "the rendered output is not valid YAML at line {line} of the output: {message}"
         ),
         snippet: Some(snippet),
-    }
-}
-
-/// A snippet line cut to a readable length (rendered output can hold a
-/// megabyte on one line).
-fn shortened(line: &str) -> std::borrow::Cow<'_, str> {
-    const SHOWN: usize = 160;
-    match line.char_indices().nth(SHOWN) {
-        Some((cut, _)) => {
-            format!("{}... ({} characters)", &line[..cut], line.chars().count()).into()
-        }
-        None => line.into(),
     }
 }
 

@@ -94,17 +94,11 @@ pub fn apply(
 /// The argument as Helm names it in errors, cut short when it is long
 /// (a 100 KB JSON blob is not worth printing back).
 fn json_error_subject(arg: &str) -> String {
-    const SHOWN: usize = 120;
-    let shown = if arg.chars().count() > SHOWN {
-        let head: String = arg.chars().take(SHOWN).collect();
-        format!("{head}... ({} characters)", arg.chars().count())
-    } else {
-        arg.to_string()
-    };
+    let shown = crate::error::shortened(arg, 120);
     if arg.trim_start().starts_with('{') {
         format!("JSON: {shown}")
     } else {
-        shown
+        shown.into_owned()
     }
 }
 
