@@ -1,8 +1,11 @@
-//! The one error type the CLI prints: each stage's error, wrapped.
-
-use crate::values::SchemaViolation;
+//! The one error type the CLI prints: each module's error, wrapped. Every
+//! module has its own error type whose variants (or `kind`) tell a caller
+//! what went wrong without reading its text; this type only gathers them.
+//! It sits above the modules it wraps: none of them returns it, except the
+//! ones that run several stages (`pipeline`, `release`).
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error(transparent)]
     Chart(#[from] crate::chart::ChartError),
@@ -10,39 +13,31 @@ pub enum Error {
     Values(#[from] crate::values::ValuesError),
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
+    /// Rendered output that is not a valid manifest.
     #[error(transparent)]
-    Store(#[from] crate::release::StoreError),
-    #[error("{}", schema_message(chart, schema_path, violations))]
-    Schema {
-        chart: String,
-        schema_path: String,
-        violations: Vec<SchemaViolation>,
-    },
-    #[error("{schema_path}: not a usable JSON Schema: {message}")]
-    BadSchema {
-        schema_path: String,
-        message: String,
-    },
-    /// A wrong argument or combination of arguments.
+    Manifest(#[from] crate::manifest::ManifestError),
+    #[error(transparent)]
+    Diff(#[from] crate::diff::DiffError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    /// A release name or namespace that breaks Kubernetes' rules.
+    #[error(transparent)]
+    Name(#[from] crate::names::NameError),
+    /// A combination of command-line arguments that cannot work together.
     #[error("{0}")]
     Usage(String),
+    /// A file (or standard input or output) that could not be read or written.
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },
-}
-
-fn schema_message(chart: &str, schema_path: &str, violations: &[SchemaViolation]) -> String {
-    let mut message = format!("values don't meet the schema of chart {chart} ({schema_path}):");
-    for violation in violations {
-        message.push_str(&format!("\n- {violation}"));
-    }
-    message
 }
 
 impl Error {
     pub fn io(path: &std::path::Path, error: &std::io::Error) -> Error {
         Error::Io {
             path: path.display().to_string(),
-            reason: crate::values::io_reason(error),
+            reason: crate::input::io_reason(error),
         }
     }
 }

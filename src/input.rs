@@ -38,6 +38,34 @@ pub fn read_stdin() -> std::io::Result<String> {
         .map_err(|_| std::io::Error::other("not UTF-8 text (is it a binary file?)"))
 }
 
+/// A short reason for an I/O error, without Rust's "(os error 2)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory, not a file".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// A manifest (or any text) the user names: a file, or `-` for standard
+/// input; errors name the file.
+pub fn read_named(path: &str) -> Result<String, crate::Error> {
+    let result = if path == "-" {
+        read_stdin()
+    } else {
+        read_text_file(Path::new(path))
+    };
+    let shown = if path == "-" { "<stdin>" } else { path };
+    result.map_err(|e| crate::Error::io(Path::new(shown), &e))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,8 +1,27 @@
 //! Writing a render out: `--show-only` selection, stdout text, `--output-dir`.
 
-use crate::error::Error;
 use crate::manifest::{Document, Manifest};
 use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    #[error("--show-only {pattern:?} is not a valid pattern: {reason}")]
+    InvalidPattern { pattern: String, reason: String },
+    #[error(
+        "could not find template {pattern} in chart (--show-only takes a path inside the chart, like templates/service.yaml)"
+    )]
+    NoSuchTemplate { pattern: String },
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> OutputError {
+    OutputError::Io {
+        path: path.display().to_string(),
+        reason: crate::input::io_reason(e),
+    }
+}
 
 /// The documents `--show-only` keeps, pattern by pattern, in install order
 /// within each. Patterns are paths inside the chart (`templates/service.yaml`)
@@ -11,7 +30,7 @@ pub fn select<'m>(
     manifest: &'m Manifest,
     chart_name: &str,
     patterns: &[String],
-) -> Result<Vec<&'m Document>, Error> {
+) -> Result<Vec<&'m Document>, OutputError> {
     if patterns.is_empty() {
         return Ok(manifest.documents().collect());
     }
@@ -20,11 +39,9 @@ pub fn select<'m>(
         let matcher = globset::GlobBuilder::new(pattern)
             .literal_separator(true)
             .build()
-            .map_err(|e| {
-                Error::Usage(format!(
-                    "--show-only {pattern:?} is not a valid pattern: {}",
-                    e.kind()
-                ))
+            .map_err(|e| OutputError::InvalidPattern {
+                pattern: pattern.clone(),
+                reason: e.kind().to_string(),
             })?
             .compile_matcher();
         let before = selected.len();
@@ -37,9 +54,9 @@ pub fn select<'m>(
             matcher.is_match(inside_chart)
         }));
         if selected.len() == before {
-            return Err(Error::Usage(format!(
-                "could not find template {pattern} in chart (--show-only takes a path inside the chart, like templates/service.yaml)"
-            )));
+            return Err(OutputError::NoSuchTemplate {
+                pattern: pattern.clone(),
+            });
         }
     }
     Ok(selected)
@@ -65,7 +82,7 @@ pub fn to_text(documents: &[&Document], notes: Option<(&str, &str)>) -> String {
 /// Writes each document under `dir/CHART/templates/FILE`, documents of one
 /// template appended to one file, as `helm template --output-dir` does.
 /// Returns the files written, in the order first written.
-pub fn write_dir(documents: &[&Document], dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn write_dir(documents: &[&Document], dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
     let mut contents: Vec<(PathBuf, String)> = Vec::new();
     for document in documents {
         let path = dir.join(&document.source);
@@ -80,9 +97,9 @@ pub fn write_dir(documents: &[&Document], dir: &Path) -> Result<Vec<PathBuf>, Er
     }
     for (path, text) in &contents {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
         }
-        std::fs::write(path, text).map_err(|e| Error::io(path, &e))?;
+        std::fs::write(path, text).map_err(|e| io_error(path, &e))?;
     }
     Ok(contents.into_iter().map(|(path, _)| path).collect())
 }

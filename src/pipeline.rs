@@ -1,11 +1,11 @@
 //! The whole render, from a loaded chart and user values to an ordered
 //! manifest: plain data in, plain data out, callable many times per process.
 
-use crate::chart::{Chart, ChartType};
+use crate::chart::{Chart, ChartError, ChartType};
 use crate::error::Error;
 use crate::manifest::Manifest;
-use crate::render::{Capabilities, Release, Renderer};
-use crate::values::{self, Values};
+use crate::render::{Capabilities, ReleaseInfo, Renderer};
+use crate::values::{self, Values, ValuesError};
 
 /// What a render produces.
 #[derive(Debug, Clone)]
@@ -24,15 +24,15 @@ pub struct RenderOutput {
 pub fn render_chart(
     chart: &Chart,
     user_values: Values,
-    release: &Release,
+    release: &ReleaseInfo,
     capabilities: &Capabilities,
 ) -> Result<RenderOutput, Error> {
-    crate::release::validate_release_name(&release.name).map_err(Error::Usage)?;
+    crate::names::validate_release_name(&release.name)?;
     if chart.metadata.chart_type == ChartType::Library {
-        return Err(Error::Usage(format!(
-            "chart {} is a library chart (type: library); library charts provide macros to other charts and cannot be rendered",
-            chart.metadata.name
-        )));
+        return Err(ChartError::Library {
+            name: chart.metadata.name.clone(),
+        }
+        .into());
     }
     check_kube_version(chart, capabilities)?;
 
@@ -54,38 +54,42 @@ pub fn render_chart(
     })
 }
 
-fn check_kube_version(chart: &Chart, capabilities: &Capabilities) -> Result<(), Error> {
+fn check_kube_version(chart: &Chart, capabilities: &Capabilities) -> Result<(), ChartError> {
     let Some(required) = chart.metadata.kube_version.as_deref() else {
         return Ok(());
     };
     let chart_yaml = chart.dir.join("Chart.yaml").display().to_string();
-    let constraint = crate::version::Constraint::parse(required).map_err(|e| {
-        Error::Usage(format!(
-            "{chart_yaml}: kubeVersion {required:?} is not a valid constraint: {e}"
-        ))
+    let constraint = crate::version::Constraint::parse(required).map_err(|reason| {
+        ChartError::InvalidKubeVersion {
+            chart_yaml,
+            constraint: required.to_string(),
+            reason,
+        }
     })?;
     if !constraint.matches(&capabilities.kube_version.semver()) {
-        return Err(Error::Usage(format!(
-            "chart {} requires kubeVersion {required}, which is incompatible with Kubernetes {}; pass --kube-version to render for another version",
-            chart.metadata.name, capabilities.kube_version.version
-        )));
+        return Err(ChartError::IncompatibleKubeVersion {
+            name: chart.metadata.name.clone(),
+            constraint: required.to_string(),
+            kube_version: capabilities.kube_version.version.clone(),
+        });
     }
     Ok(())
 }
 
-fn check_schema(chart: &Chart, values: &Values) -> Result<(), Error> {
+fn check_schema(chart: &Chart, values: &Values) -> Result<(), ValuesError> {
     let Some(schema) = &chart.schema else {
         return Ok(());
     };
     let schema_path = chart.dir.join("values.schema.json").display().to_string();
-    let violations = values::check_schema(schema, values).map_err(|message| Error::BadSchema {
-        schema_path: schema_path.clone(),
-        message,
-    })?;
+    let violations =
+        values::check_schema(schema, values).map_err(|message| ValuesError::BadSchema {
+            schema_path: schema_path.clone(),
+            message,
+        })?;
     if violations.is_empty() {
         Ok(())
     } else {
-        Err(Error::Schema {
+        Err(ValuesError::Schema {
             chart: chart.metadata.name.clone(),
             schema_path,
             violations,

@@ -528,8 +528,8 @@ fn an_older_revision_left_deployed_by_a_crash_is_superseded_by_the_next_release(
     // What a crash between writing v2 and superseding v1 leaves behind.
     let first = dir.path().join("web/shop/v1.yaml");
     let mut record =
-        kinja::release::Record::from_text(&std::fs::read_to_string(&first).unwrap()).unwrap();
-    record.status = kinja::release::Status::Deployed;
+        kinja::store::Record::from_text(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    record.status = kinja::store::Status::Deployed;
     std::fs::write(&first, record.to_text()).unwrap();
 
     release(dir.path(), &[]);

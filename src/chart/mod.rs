@@ -54,6 +54,7 @@ fn base_name(path: &str) -> &str {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ChartError {
     #[error("chart {path}: no such folder")]
     NotFound { path: String },
@@ -84,6 +85,24 @@ pub enum ChartError {
         "chart {path} has subcharts or dependencies ({found}); kinja does not render them yet, and rendering without them would silently drop their resources"
     )]
     Subcharts { path: String, found: String },
+    #[error(
+        "chart {name} is a library chart (type: library); library charts provide macros to other charts and cannot be rendered"
+    )]
+    Library { name: String },
+    #[error("{chart_yaml}: kubeVersion {constraint:?} is not a valid constraint: {reason}")]
+    InvalidKubeVersion {
+        chart_yaml: String,
+        constraint: String,
+        reason: String,
+    },
+    #[error(
+        "chart {name} requires kubeVersion {constraint}, which is incompatible with Kubernetes {kube_version}; pass --kube-version to render for another version"
+    )]
+    IncompatibleKubeVersion {
+        name: String,
+        constraint: String,
+        kube_version: String,
+    },
 }
 
 impl Chart {
@@ -244,6 +263,6 @@ fn read_text(path: &Path) -> Result<String, ChartError> {
 fn unreadable(path: &Path, e: &std::io::Error) -> ChartError {
     ChartError::Unreadable {
         path: path.display().to_string(),
-        reason: values::io_reason(e),
+        reason: crate::input::io_reason(e),
     }
 }

@@ -1,22 +1,20 @@
 //! `kinja diff upgrade|revision|rollback|files`: what would change, resource
-//! by resource.
+//! by resource. Each subcommand gets its two sides from [`crate::release::compare`]
+//! (or the two files), then one diff prints them.
 
-use super::render::{ChartArgs, RenderInputs, print_warnings};
-use super::{Outcome, StoreArgs, write_out};
-use crate::diff::{
-    DiffOptions, DiffReport, diff_manifests, format_diff, format_json, format_simple,
-};
+use super::args::{ChartArgs, ChartInputs, NamespaceArg, ReleaseRef};
+use super::{Outcome, print_warnings, write_out};
+use crate::diff::{DiffOptions, format_diff, format_json, format_simple};
 use crate::error::Error;
-use crate::pipeline;
-use crate::release::{Record, Store, StoreError};
+use crate::release::UpgradeRequest;
+use crate::release::compare::{self, Side};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum DiffCommand {
     /// The next render of CHART against the latest revision of release NAME
-    Upgrade(UpgradeArgs),
+    Upgrade(Box<UpgradeArgs>),
     /// Revision A against revision B (default: the latest)
     Revision(RevisionArgs),
     /// What rolling back to REVISION would change against the latest revision
@@ -27,51 +25,46 @@ pub enum DiffCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct UpgradeArgs {
-    pub name: String,
+    #[command(flatten)]
+    pub release: ReleaseRef,
     #[command(flatten)]
     pub inputs: ChartArgs,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
     #[command(flatten)]
-    pub store: StoreArgs,
-    #[command(flatten)]
-    pub common: CommonArgs,
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct RevisionArgs {
-    pub name: String,
+    #[command(flatten)]
+    pub release: ReleaseRef,
+    /// The revision to compare from
     pub from: u64,
+    /// The revision to compare to (default: the latest)
     pub to: Option<u64>,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
     #[command(flatten)]
-    pub store: StoreArgs,
-    #[command(flatten)]
-    pub common: CommonArgs,
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct RollbackDiffArgs {
-    pub name: String,
+    #[command(flatten)]
+    pub release: ReleaseRef,
+    /// The revision a rollback would return to
     pub revision: u64,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
     #[command(flatten)]
-    pub store: StoreArgs,
-    #[command(flatten)]
-    pub common: CommonArgs,
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct FilesArgs {
+    /// The old manifest (`-` reads standard input)
     pub old: String,
+    /// The new manifest (`-` reads standard input)
     pub new: String,
-    /// The namespace of documents that name none
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub namespace: NamespaceArg,
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -88,10 +81,16 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What every diff subcommand takes: how to compare and how to print.
 #[derive(Debug, Clone, Args)]
-pub struct CommonArgs {
+pub struct DiffArgs {
     /// Lines of context around each change
-    #[arg(long, default_value_t = 3)]
+    #[arg(
+        long,
+        value_name = "LINES",
+        default_value_t = 3,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_CONTEXT)
+    )]
     pub context: usize,
     /// Show the values of Secrets (hidden by default)
     #[arg(long)]
@@ -99,6 +98,7 @@ pub struct CommonArgs {
     /// Hide the diffs of this kind (its changes still count); repeatable
     #[arg(long, value_name = "KIND")]
     pub suppress: Vec<String>,
+    /// Output format: unified diffs, one line per change, or JSON
     #[arg(short = 'o', long, value_enum, default_value = "diff")]
     pub output: DiffFormat,
     /// Colour: auto (a terminal, unless NO_COLOR is set), always or never
@@ -108,8 +108,31 @@ pub struct CommonArgs {
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Show a removed and an added resource of one kind as a rename when at least this similar (0 to 1)
-    #[arg(long, value_name = "FRACTION")]
+    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
     pub find_renames: Option<f64>,
+}
+
+/// More context than any manifest has lines; a larger `--context` is a typo.
+const MAX_CONTEXT: u64 = 1_000_000;
+
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err("takes a fraction from 0 to 1, e.g. 0.5".into()),
+    }
+}
+
+impl DiffArgs {
+    fn to_options(&self, namespace: &str) -> DiffOptions {
+        DiffOptions {
+            context: self.context,
+            show_secrets: self.show_secrets,
+            suppress: self.suppress.clone(),
+            find_renames: self.find_renames,
+            default_namespace: namespace.to_string(),
+            list_unchanged: matches!(self.output, DiffFormat::Json),
+        }
+    }
 }
 
 pub fn run(
@@ -117,29 +140,31 @@ pub fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Outcome, Error> {
-    let (old, new, namespace, common) = match command {
-        DiffCommand::Upgrade(args) => upgrade_inputs(args, stderr)?,
+    let (old, new, namespace, args) = match command {
+        DiffCommand::Upgrade(args) => {
+            let (old, new) = upgrade_sides(&args, stderr)?;
+            (old, new, args.release.namespace, args.diff)
+        }
         DiffCommand::Revision(args) => {
-            let store = args.store.open()?;
-            let from = store.get(&args.namespace, &args.name, Some(args.from))?;
-            let to = store.get(&args.namespace, &args.name, args.to)?;
-            (
-                (format!("revision {}", from.revision), from.manifest),
-                (format!("revision {}", to.revision), to.manifest),
-                args.namespace,
-                args.common,
-            )
+            let release = &args.release;
+            let (old, new) = compare::revision_sides(
+                &release.store.open()?,
+                &release.namespace.namespace,
+                &release.name,
+                args.from,
+                args.to,
+            )?;
+            (old, new, args.release.namespace, args.diff)
         }
         DiffCommand::Rollback(args) => {
-            let store = args.store.open()?;
-            let latest = store.get(&args.namespace, &args.name, None)?;
-            let target = store.get(&args.namespace, &args.name, Some(args.revision))?;
-            (
-                live_side(&latest),
-                (format!("revision {}", target.revision), target.manifest),
-                args.namespace,
-                args.common,
-            )
+            let release = &args.release;
+            let (old, new) = compare::rollback_sides(
+                &release.store.open()?,
+                &release.namespace.namespace,
+                &release.name,
+                args.revision,
+            )?;
+            (old, new, args.release.namespace, args.diff)
         }
         DiffCommand::Files(args) => {
             if args.old == "-" && args.new == "-" {
@@ -147,42 +172,23 @@ pub fn run(
                     "only one of the two files can be `-` (standard input)".into(),
                 ));
             }
-            let old = (args.old.clone(), read_input(&args.old)?);
-            let new = (args.new.clone(), read_input(&args.new)?);
-            (old, new, args.namespace, args.common)
+            let old = Side::new(args.old.clone(), crate::input::read_named(&args.old)?);
+            let new = Side::new(args.new.clone(), crate::input::read_named(&args.new)?);
+            (old, new, args.namespace, args.diff)
         }
     };
-    if common
-        .find_renames
-        .is_some_and(|f| !(0.0..=1.0).contains(&f))
-    {
-        return Err(Error::Usage(
-            "--find-renames takes a fraction from 0 to 1, e.g. 0.5".into(),
-        ));
-    }
-    let options = DiffOptions {
-        context: common.context,
-        show_secrets: common.show_secrets,
-        suppress: common.suppress.clone(),
-        find_renames: common.find_renames,
-        default_namespace: namespace,
-        list_unchanged: matches!(common.output, DiffFormat::Json),
+    let report = compare::diff(&old, &new, &args.to_options(&namespace.namespace))?;
+    let text = match args.output {
+        DiffFormat::Diff => format_diff(&report, use_color(args.color)),
+        DiffFormat::Simple => format_simple(&report),
+        DiffFormat::Json => format_json(&report),
     };
-    let report = diff_manifests((&old.0, &old.1), (&new.0, &new.1), &options)?;
-    write_out(stdout, &formatted(&report, &common))?;
-    Ok(if common.detailed_exitcode && report.has_changes() {
+    write_out(stdout, &text)?;
+    Ok(if args.detailed_exitcode && report.has_changes() {
         Outcome::Changes
     } else {
         Outcome::Done
     })
-}
-
-fn formatted(report: &DiffReport, common: &CommonArgs) -> String {
-    match common.output {
-        DiffFormat::Diff => format_diff(report, use_color(common.color)),
-        DiffFormat::Simple => format_simple(report),
-        DiffFormat::Json => format_json(report),
-    }
 }
 
 /// The flag beats the environment: `--color always` colours even under NO_COLOR.
@@ -197,74 +203,33 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-type Side = (String, String);
-
-/// What is live now: the latest revision, or nothing once it was uninstalled.
-fn live_side(latest: &Record) -> Side {
-    match crate::release::live(Some(latest)) {
-        Some(live) => (format!("revision {}", live.revision), live.manifest.clone()),
-        None => (
-            format!("revision {} (uninstalled)", latest.revision),
-            String::new(),
-        ),
-    }
-}
-
 /// The latest revision's manifest and the next render of the chart.
-fn upgrade_inputs(
-    args: UpgradeArgs,
-    stderr: &mut dyn Write,
-) -> Result<(Side, Side, String, CommonArgs), Error> {
-    crate::release::validate_release_name(&args.name).map_err(Error::Usage)?;
-    let RenderInputs {
+fn upgrade_sides(args: &UpgradeArgs, stderr: &mut dyn Write) -> Result<(Side, Side), Error> {
+    let release = &args.release;
+    crate::names::validate_release_name(&release.name)?;
+    let ChartInputs {
         chart,
         user_values,
         capabilities,
     } = args.inputs.load()?;
-    let latest = match args.store.open()?.get(&args.namespace, &args.name, None) {
-        Ok(record) => Some(record),
-        Err(StoreError::ReleaseNotFound { .. }) => None,
-        Err(e) => return Err(e.into()),
+    let request = UpgradeRequest {
+        user_values,
+        ..UpgradeRequest::new(
+            &release.name,
+            &release.namespace.namespace,
+            &chart,
+            &capabilities,
+        )
     };
-    let release = crate::release::next_release(&args.name, &args.namespace, latest.as_ref());
-    let rendered =
-        pipeline::render_chart(&chart, user_values, &release, &capabilities).map_err(|error| {
-            match error {
-                // The rendered lines around broken output could be a Secret's
-                // values, and a diff does not show those unless asked.
-                Error::Render(mut render)
-                    if !args.common.show_secrets && render.message.contains("rendered output") =>
-                {
-                    render.snippet = None;
-                    Error::Render(render)
-                }
-                other => other,
-            }
-        })?;
+    let sides = compare::upgrade_sides(&release.store.open()?, &request, args.diff.show_secrets)?;
     // Only once the render worked, so an error stays the first line on stderr.
-    if latest.is_none() {
+    if sides.new_install {
         let _ = writeln!(
             stderr,
             "release {:?} has no revisions in namespace {:?}; showing the render as a new install",
-            args.name, args.namespace
+            release.name, release.namespace.namespace
         );
     }
-    print_warnings(&rendered.warnings, stderr);
-    let old = match &latest {
-        Some(record) => live_side(record),
-        None => ("no revision".to_string(), String::new()),
-    };
-    Ok((
-        old,
-        ("the new render".to_string(), rendered.manifest.to_text()),
-        args.namespace,
-        args.common,
-    ))
-}
-
-fn read_input(path: &str) -> Result<String, Error> {
-    if path == "-" {
-        return crate::input::read_stdin().map_err(|e| Error::io(Path::new("<stdin>"), &e));
-    }
-    crate::input::read_text_file(Path::new(path)).map_err(|e| Error::io(Path::new(path), &e))
+    print_warnings(&sides.warnings, stderr);
+    Ok((sides.old, sides.new))
 }

@@ -1,15 +1,13 @@
 //! The command line: clap definitions and one small handler per subcommand.
-//! Handlers turn flags into plain data, call the library and print.
+//! Handlers take the parsed flags, call one library function and print its
+//! result; flags shared by several commands are defined once in [`args`].
 
+pub mod args;
 mod diff;
 mod release;
 mod render;
-mod store_args;
-mod values_args;
 
-pub use render::{ChartArgs, RenderArgs};
-pub use store_args::StoreArgs;
-pub use values_args::ValuesArgs;
+pub use render::RenderArgs;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand};
@@ -66,6 +64,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Diff(command) => return diff::run(command, stdout, stderr),
     };
     done.map(|()| Outcome::Done)
+}
+
+/// Merge conflicts resolved in the user's favour go to stderr, one line each.
+pub(crate) fn print_warnings(warnings: &[String], stderr: &mut dyn Write) {
+    for warning in warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
 }
 
 /// Writes all of `text`, treating a closed pipe (`kinja render | head`) as success.

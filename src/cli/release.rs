@@ -1,50 +1,42 @@
 //! `kinja release`, `history`, `get`, `rollback`, `list`, `uninstall`: the
-//! release history, kept in the store.
+//! release history, kept in the store. Each handler calls one function of
+//! [`crate::release`] or [`crate::store`] and prints what it returns.
 
-use super::render::{ChartArgs, RenderInputs, print_warnings};
-use super::{StoreArgs, write_out};
+use super::args::{
+    ChartArgs, ChartInputs, HistoryMaxArg, ListFormatArg, NamespaceArg, ReleaseRef, StoreArgs,
+};
+use super::{print_warnings, write_out};
+use crate::diff::summary_line;
 use crate::error::Error;
-use crate::pipeline;
-use crate::release::{ChartInfo, Record, Status, Store, now_rfc3339};
-use clap::{Args, Subcommand, ValueEnum};
+use crate::release::listing::{self, Part};
+use crate::release::{self as ops, UpgradeRequest};
+use crate::store::Store;
+use clap::{Args, Subcommand};
 use std::io::Write;
 
 #[derive(Debug, Clone, Args)]
 pub struct ReleaseArgs {
-    /// Release name
+    /// The release name
     pub name: String,
     #[command(flatten)]
     pub inputs: ChartArgs,
-    /// Release namespace
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
+    #[command(flatten)]
+    pub namespace: NamespaceArg,
     /// A description for this revision (default: "Install complete" / "Upgrade complete")
     #[arg(long)]
     pub description: Option<String>,
-    /// Revisions to keep; older ones are deleted (0: keep all)
-    #[arg(long, default_value_t = 10)]
-    pub history_max: usize,
+    #[command(flatten)]
+    pub history_max: HistoryMaxArg,
     #[command(flatten)]
     pub store: StoreArgs,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ListFormat {
-    Table,
-    Json,
-    Yaml,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct HistoryArgs {
-    pub name: String,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
-    /// Output format
-    #[arg(short = 'o', long, value_enum, default_value = "table")]
-    pub output: ListFormat,
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub release: ReleaseRef,
+    #[command(flatten)]
+    pub format: ListFormatArg,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -61,14 +53,11 @@ pub enum GetCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    pub name: String,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
+    #[command(flatten)]
+    pub release: ReleaseRef,
     /// The revision (default: the latest)
     #[arg(long)]
     pub revision: Option<u64>,
-    #[command(flatten)]
-    pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -82,29 +71,24 @@ pub struct GetValuesArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct RollbackArgs {
+    /// The release name
     pub name: String,
     /// The revision to return to (default: the one before the latest)
     pub revision: Option<u64>,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
-    #[arg(long, default_value_t = 10)]
-    pub history_max: usize,
+    #[command(flatten)]
+    pub namespace: NamespaceArg,
+    #[command(flatten)]
+    pub history_max: HistoryMaxArg,
     #[command(flatten)]
     pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
-    /// Only this namespace
-    #[arg(
-        short = 'n',
-        long,
-        default_value = "default",
-        conflicts_with = "all_namespaces"
-    )]
-    pub namespace: String,
+    #[command(flatten)]
+    pub namespace: NamespaceArg,
     /// Every namespace
-    #[arg(short = 'A', long)]
+    #[arg(short = 'A', long, conflicts_with = "namespace")]
     pub all_namespaces: bool,
     /// Releases of every status, uninstalled ones (history kept) included
     #[arg(short = 'a', long)]
@@ -112,22 +96,19 @@ pub struct ListArgs {
     /// Only releases uninstalled with --keep-history
     #[arg(long, conflicts_with = "all")]
     pub uninstalled: bool,
-    #[arg(short = 'o', long, value_enum, default_value = "table")]
-    pub output: ListFormat,
+    #[command(flatten)]
+    pub format: ListFormatArg,
     #[command(flatten)]
     pub store: StoreArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct UninstallArgs {
-    pub name: String,
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
+    #[command(flatten)]
+    pub release: ReleaseRef,
     /// Keep the history, marking the latest revision uninstalled
     #[arg(long)]
     pub keep_history: bool,
-    #[command(flatten)]
-    pub store: StoreArgs,
 }
 
 /// `kinja release`: render and record the next revision.
@@ -136,258 +117,101 @@ pub fn release(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
-    crate::release::validate_release_name(&args.name).map_err(Error::Usage)?;
-    let RenderInputs {
+    crate::names::validate_release_name(&args.name)?;
+    let ChartInputs {
         chart,
         user_values,
         capabilities,
     } = args.inputs.load()?;
-    let store = args.store.open()?;
-    let mut warnings = Vec::new();
-    let mut summary = String::new();
-    let record = store.append(
-        &args.namespace,
-        &args.name,
-        args.history_max,
-        &mut |previous| {
-            let release = crate::release::next_release(&args.name, &args.namespace, previous);
-            let rendered =
-                pipeline::render_chart(&chart, user_values.clone(), &release, &capabilities)?;
-            warnings = rendered.warnings;
-            let now = now_rfc3339();
-            let record = Record {
-                name: release.name,
-                namespace: release.namespace,
-                revision: release.revision,
-                status: Status::Deployed,
-                first_deployed: previous.map_or_else(|| now.clone(), |p| p.first_deployed.clone()),
-                last_deployed: now,
-                description: args.description.clone().unwrap_or_else(|| {
-                    if release.is_upgrade {
-                        "Upgrade complete"
-                    } else {
-                        "Install complete"
-                    }
-                    .to_string()
-                }),
-                chart: ChartInfo {
-                    name: chart.metadata.name.clone(),
-                    version: chart.metadata.version.clone(),
-                    app_version: chart.metadata.app_version.clone(),
-                },
-                config: user_values.clone(),
-                values: rendered.values,
-                notes: rendered.notes,
-                manifest: rendered.manifest.to_text(),
-            };
-            // Before anything is written: a manifest the diff refuses (one
-            // resource twice) must not become a revision.
-            summary = change_summary(crate::release::live_manifest(previous), &record)?;
-            Ok(record)
-        },
-    )?;
-    print_warnings(&warnings, stderr);
+    let request = UpgradeRequest {
+        user_values,
+        description: args.description.clone(),
+        history_max: args.history_max.history_max,
+        ..UpgradeRequest::new(&args.name, &args.namespace.namespace, &chart, &capabilities)
+    };
+    let done = ops::upgrade(&args.store.open()?, &request)?;
+    print_warnings(&done.warnings, stderr);
+    let record = &done.record;
     write_out(
         stdout,
         &format!(
-            "Release {:?} in namespace {:?}: revision {} {} ({}).\n{summary}\n",
-            record.name,
-            record.namespace,
-            record.revision,
-            record.status.as_str(),
-            record.chart.label()
-        ),
-    )
-}
-
-/// `N to add, N to change, N to remove` against the previous manifest.
-fn change_summary(previous_manifest: &str, record: &Record) -> Result<String, Error> {
-    let options = crate::diff::DiffOptions {
-        default_namespace: record.namespace.clone(),
-        ..crate::diff::DiffOptions::default()
-    };
-    let report = crate::diff::diff_manifests(
-        ("previous revision", previous_manifest),
-        ("this revision", &record.manifest),
-        &options,
-    )?;
-    Ok(crate::diff::summary_line(&report.summary))
-}
-
-pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {
-    let records = args.store.open()?.history(&args.namespace, &args.name)?;
-    let rows: Vec<serde_json::Value> = records
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "revision": r.revision,
-                "updated": r.last_deployed,
-                "status": r.status.as_str(),
-                "chart": r.chart.label(),
-                "app_version": r.chart.app_version.clone().unwrap_or_default(),
-                "description": r.description,
-            })
-        })
-        .collect();
-    let text = match args.output {
-        ListFormat::Json => serde_json::to_string_pretty(&rows).expect("JSON") + "\n",
-        ListFormat::Yaml => crate::yaml::to_yaml(&serde_json::Value::Array(rows)),
-        ListFormat::Table => table(
-            &[
-                "REVISION",
-                "UPDATED",
-                "STATUS",
-                "CHART",
-                "APP VERSION",
-                "DESCRIPTION",
-            ],
-            records.iter().map(|r| {
-                vec![
-                    r.revision.to_string(),
-                    r.last_deployed.clone(),
-                    r.status.as_str().to_string(),
-                    r.chart.label(),
-                    r.chart.app_version.clone().unwrap_or_default(),
-                    r.description.clone(),
-                ]
-            }),
-        ),
-    };
-    write_out(stdout, &text)
-}
-
-pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
-    let (what, args, all_values) = match &command {
-        GetCommand::Manifest(a) => ("manifest", a, false),
-        GetCommand::Values(a) => ("values", &a.get, a.all),
-        GetCommand::Notes(a) => ("notes", a, false),
-        GetCommand::All(a) => ("all", a, false),
-    };
-    let record = args
-        .store
-        .open()?
-        .get(&args.namespace, &args.name, args.revision)?;
-    let values = |all: bool| {
-        let shown = if all { &record.values } else { &record.config };
-        crate::yaml::to_yaml(&serde_json::Value::Object(shown.clone()))
-    };
-    let text = match what {
-        "manifest" => record.manifest.clone(),
-        "values" => values(all_values),
-        "notes" => record.notes.clone().unwrap_or_default(),
-        _ => format!(
-            "NAME: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nCHART: {}\nLAST DEPLOYED: {}\nDESCRIPTION: {}\nUSER-SUPPLIED VALUES:\n{}\nCOMPUTED VALUES:\n{}\nMANIFEST:\n{}\nNOTES:\n{}",
+            "Release {:?} in namespace {:?}: revision {} {} ({}).\n{}\n",
             record.name,
             record.namespace,
             record.revision,
             record.status.as_str(),
             record.chart.label(),
-            record.last_deployed,
-            record.description,
-            values(false),
-            values(true),
-            record.manifest,
-            record.notes.clone().unwrap_or_default()
+            summary_line(&done.summary)
         ),
+    )
+}
+
+pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {
+    let release = &args.release;
+    let records = release
+        .store
+        .open()?
+        .history(&release.namespace.namespace, &release.name)?;
+    write_out(
+        stdout,
+        &listing::history_text(&records, args.format.to_format()),
+    )
+}
+
+pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
+    let (args, part) = match &command {
+        GetCommand::Manifest(a) => (a, Part::Manifest),
+        GetCommand::Values(a) if a.all => (&a.get, Part::AllValues),
+        GetCommand::Values(a) => (&a.get, Part::UserValues),
+        GetCommand::Notes(a) => (a, Part::Notes),
+        GetCommand::All(a) => (a, Part::All),
     };
-    write_out(stdout, &text)
+    let release = &args.release;
+    let record =
+        release
+            .store
+            .open()?
+            .get(&release.namespace.namespace, &release.name, args.revision)?;
+    write_out(stdout, &listing::record_text(&record, part))
 }
 
 pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error> {
-    let store = args.store.open()?;
-    // Refuse a missing release before the lock creates its folder.
-    store.get(&args.namespace, &args.name, None)?;
-    let mut summary = String::new();
-    let mut target_revision = 0;
-    let record = store.append(
-        &args.namespace,
+    let done = ops::rollback(
+        &args.store.open()?,
+        &args.namespace.namespace,
         &args.name,
-        args.history_max,
-        &mut |previous| {
-            // Under the lock: a release landing meanwhile cannot shift "the previous one".
-            let latest = previous.map_or(0, |p| p.revision);
-            target_revision = match args.revision {
-                Some(r) => r,
-                None if latest > 1 => latest - 1,
-                None => {
-                    return Err(Error::Usage(format!(
-                        "release {:?} has only revision 1; there is nothing to roll back to",
-                        args.name
-                    )));
-                }
-            };
-            let mut record = store.get(&args.namespace, &args.name, Some(target_revision))?;
-            record.status = Status::Deployed;
-            record.first_deployed = previous.map_or_else(now_rfc3339, |p| p.first_deployed.clone());
-            record.last_deployed = now_rfc3339();
-            record.description = format!("Rollback to {target_revision}");
-            summary = change_summary(crate::release::live_manifest(previous), &record)?;
-            Ok(record)
-        },
+        args.revision,
+        args.history_max.history_max,
     )?;
     write_out(
         stdout,
         &format!(
-            "Rolled back release {:?} to revision {target_revision}: new revision {}.\n{summary}\n",
-            record.name, record.revision
+            "Rolled back release {:?} to revision {}: new revision {}.\n{}\n",
+            done.record.name,
+            done.target,
+            done.record.revision,
+            summary_line(&done.summary)
         ),
     )
 }
 
 pub fn list(args: ListArgs, stdout: &mut dyn Write) -> Result<(), Error> {
-    let namespace = (!args.all_namespaces).then_some(args.namespace.as_str());
-    let mut records = args.store.open()?.list(namespace)?;
-    // As in Helm: uninstalled releases only when asked for.
-    if !args.all {
-        records.retain(|r| (r.status == Status::Uninstalled) == args.uninstalled);
-    }
-    let rows: Vec<serde_json::Value> = records
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "name": r.name,
-                "namespace": r.namespace,
-                "revision": r.revision,
-                "updated": r.last_deployed,
-                "status": r.status.as_str(),
-                "chart": r.chart.label(),
-                "app_version": r.chart.app_version.clone().unwrap_or_default(),
-            })
-        })
-        .collect();
-    let text = match args.output {
-        ListFormat::Json => serde_json::to_string_pretty(&rows).expect("JSON") + "\n",
-        ListFormat::Yaml => crate::yaml::to_yaml(&serde_json::Value::Array(rows)),
-        ListFormat::Table => table(
-            &[
-                "NAME",
-                "NAMESPACE",
-                "REVISION",
-                "UPDATED",
-                "STATUS",
-                "CHART",
-                "APP VERSION",
-            ],
-            records.iter().map(|r| {
-                vec![
-                    r.name.clone(),
-                    r.namespace.clone(),
-                    r.revision.to_string(),
-                    r.last_deployed.clone(),
-                    r.status.as_str().to_string(),
-                    r.chart.label(),
-                    r.chart.app_version.clone().unwrap_or_default(),
-                ]
-            }),
-        ),
-    };
-    write_out(stdout, &text)
+    let namespace = (!args.all_namespaces).then_some(args.namespace.namespace.as_str());
+    let records = args.store.open()?.list(namespace)?;
+    let records = listing::listed(records, args.all, args.uninstalled);
+    write_out(
+        stdout,
+        &listing::list_text(&records, args.format.to_format()),
+    )
 }
 
 pub fn uninstall(args: UninstallArgs, stdout: &mut dyn Write) -> Result<(), Error> {
-    args.store
-        .open()?
-        .uninstall(&args.namespace, &args.name, args.keep_history)?;
+    let release = &args.release;
+    release.store.open()?.uninstall(
+        &release.namespace.namespace,
+        &release.name,
+        args.keep_history,
+    )?;
     let kept = if args.keep_history {
         " (history kept)"
     } else {
@@ -395,48 +219,6 @@ pub fn uninstall(args: UninstallArgs, stdout: &mut dyn Write) -> Result<(), Erro
     };
     write_out(
         stdout,
-        &format!("release {:?} uninstalled{kept}\n", args.name),
+        &format!("release {:?} uninstalled{kept}\n", release.name),
     )
-}
-
-/// How wide a table cell may grow before it is cut (a description can be anything).
-const MAX_CELL: usize = 80;
-
-/// Left-aligned columns separated by two spaces, header first. Control
-/// characters are shown escaped, so a cell cannot fake a line of its own.
-fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let rows: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| h.to_string()).collect())
-        .chain(rows)
-        .map(|row| row.iter().map(|cell| table_cell(cell)).collect())
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(&widths) {
-            line.push_str(cell);
-            let pad = width - cell.chars().count() + 2;
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn table_cell(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            escaped.extend(c.escape_default());
-        } else {
-            escaped.push(c);
-        }
-    }
-    match escaped.char_indices().nth(MAX_CELL) {
-        Some((cut, _)) => format!("{}...", &escaped[..cut]),
-        None => escaped,
-    }
 }

@@ -21,22 +21,25 @@
 //! Changes are listed in the new manifest's order, then removed resources
 //! in the old manifest's order. Secret values are never shown unless asked.
 
+mod error;
 mod format;
+mod mask;
 mod normalize;
 mod read;
 mod renames;
 
+pub use error::DiffError;
 pub use format::{format_diff, format_json, format_simple, summary_line};
 
 use crate::manifest::Document;
-use crate::render::RenderError;
 
 /// How to compare and what to leave out.
 #[derive(Debug, Clone)]
 pub struct DiffOptions {
     /// Lines of context around each change.
     pub context: usize,
-    /// Show the values of Secrets' `data` and `stringData`.
+    /// Show Secrets whole; by default only their apiVersion, kind,
+    /// metadata, type and immutable fields are shown (see `mask.rs`).
     pub show_secrets: bool,
     /// Kinds whose diffs are not shown (case-insensitive); their changes
     /// are still listed and counted, so `--detailed-exitcode` sees them.
@@ -139,7 +142,7 @@ pub fn diff_manifests(
     old: (&str, &str),
     new: (&str, &str),
     options: &DiffOptions,
-) -> Result<DiffReport, RenderError> {
+) -> Result<DiffReport, DiffError> {
     let read = read::read(old, new, options)?;
     let mut report = diff_documents(&read, options);
     report.summary.unchanged += read.identical;

@@ -3,9 +3,9 @@
 //! giving each its identity, and refusing a manifest that holds one
 //! resource twice, however its copies were paired.
 
+use super::DiffError;
 use super::{DiffOptions, Identity, identity};
 use crate::manifest::{Document, Piece, split_stream};
-use crate::render::RenderError;
 use std::collections::{HashMap, HashSet};
 
 /// Both manifests, read as far as the diff needs.
@@ -28,7 +28,7 @@ pub fn read(
     old: (&str, &str),
     new: (&str, &str),
     options: &DiffOptions,
-) -> Result<Read, RenderError> {
+) -> Result<Read, DiffError> {
     let old_pieces = split_stream(old.1);
     let new_pieces = split_stream(new.1);
     // Listing unchanged resources needs every head, so then every document is read.
@@ -70,7 +70,7 @@ fn pair_identical(
     (old_name, old_pieces): (&str, &[Piece]),
     (new_name, new_pieces): (&str, &[Piece]),
     options: &DiffOptions,
-) -> Result<Vec<(usize, usize)>, RenderError> {
+) -> Result<Vec<(usize, usize)>, DiffError> {
     const ABSENT: usize = usize::MAX;
     // text -> (its position in old, in new)
     let mut by_text: HashMap<&str, (usize, usize)> = HashMap::with_capacity(old_pieces.len());
@@ -98,7 +98,7 @@ fn pair_identical(
 }
 
 /// A document that repeats an earlier one on its side: an error unless it is nameless.
-fn refuse_repeat(piece: &Piece, file: &str, options: &DiffOptions) -> Result<(), RenderError> {
+fn refuse_repeat(piece: &Piece, file: &str, options: &DiffOptions) -> Result<(), DiffError> {
     let doc = read_piece(piece, file, options)?;
     if doc.head.name.is_empty() {
         Ok(())
@@ -116,7 +116,7 @@ fn check_pairs(
     (new_name, new_pieces, new_index): (&str, &[Piece], &Index),
     pairs: &[(usize, usize)],
     options: &DiffOptions,
-) -> Result<usize, RenderError> {
+) -> Result<usize, DiffError> {
     let mut list_items_paired = 0;
     let hints: Vec<Option<(&str, &str)>> = pairs
         .iter()
@@ -165,7 +165,7 @@ fn read_unpaired(
     pieces: &[Piece],
     paired: &[bool],
     options: &DiffOptions,
-) -> Result<Vec<Document>, RenderError> {
+) -> Result<Vec<Document>, DiffError> {
     let mut documents = Vec::new();
     for (piece, &paired) in pieces.iter().zip(paired) {
         if paired {
@@ -182,12 +182,13 @@ fn read_unpaired(
 
 /// Reads one document; a YAML error in what may be a Secret is reported
 /// without its lines, which could be the Secret's values.
-fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Document, RenderError> {
-    piece.to_document(file).map_err(|mut error| {
-        if !options.show_secrets && super::normalize::may_hold_secret(piece.text) {
-            error.snippet = None;
+fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Document, DiffError> {
+    piece.to_document(file).map_err(|error| {
+        if !options.show_secrets && super::mask::may_hold_secret(piece.text) {
+            error.without_snippet().into()
+        } else {
+            error.into()
         }
-        error
     })
 }
 
@@ -199,7 +200,7 @@ fn list_items(
     list: &Document,
     file: &str,
     options: &DiffOptions,
-) -> Result<Option<Vec<Document>>, RenderError> {
+) -> Result<Option<Vec<Document>>, DiffError> {
     if list.head.api_version != "v1" || !list.head.kind.ends_with("List") {
         return Ok(None);
     }
@@ -233,7 +234,7 @@ fn list_items(
 
 /// Identifies every document. Two with one identity are a broken manifest;
 /// nameless ones (`generateName`) are told apart by their order instead.
-fn index(docs: &[Document], file: &str, options: &DiffOptions) -> Result<Index, RenderError> {
+fn index(docs: &[Document], file: &str, options: &DiffOptions) -> Result<Index, DiffError> {
     let mut ids = Vec::with_capacity(docs.len());
     let mut by_id = HashMap::with_capacity(docs.len());
     for (position, doc) in docs.iter().enumerate() {
@@ -251,15 +252,14 @@ fn index(docs: &[Document], file: &str, options: &DiffOptions) -> Result<Index, 
     Ok(Index { ids, by_id })
 }
 
-fn duplicate_error(doc: &Document, file: &str, options: &DiffOptions) -> RenderError {
+fn duplicate_error(doc: &Document, file: &str, options: &DiffOptions) -> DiffError {
     let id = identity(doc, options);
-    RenderError {
+    DiffError::DuplicateResource {
         file: file.to_string(),
-        line: Some(doc.line),
-        message: format!(
-            "two documents are the same resource ({} {} {}/{}); a manifest holds each resource once",
+        line: doc.line,
+        resource: format!(
+            "{} {} {}/{}",
             doc.head.api_version, id.kind, id.namespace, id.name
         ),
-        snippet: None,
     }
 }

@@ -180,8 +180,16 @@ fn suppressed_kinds_are_counted_but_their_diffs_not_shown() {
     );
 }
 
-fn diff_error(old: &str, new: &str) -> RenderError {
+fn diff_error(old: &str, new: &str) -> DiffError {
     diff_manifests(("old.yaml", old), ("new.yaml", new), &opts()).unwrap_err()
+}
+
+/// A diff that fails on a broken document: the manifest error.
+fn broken_document(old: &str, new: &str) -> crate::manifest::ManifestError {
+    match diff_error(old, new) {
+        DiffError::Manifest(error) => error,
+        other => panic!("expected a broken document, got {other:?}"),
+    }
 }
 
 const CM_A1: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\ndata:\n  a: \"1\"\n";
@@ -202,13 +210,10 @@ fn one_resource_twice_is_an_error_however_the_copies_pair_up() {
     ];
     for (old, new, file) in cases {
         let error = diff_error(&old, &new);
-        assert_eq!(error.file, file, "{old} / {new}");
+        assert_eq!(error.side(), file, "{old} / {new}");
         assert!(
-            error
-                .message
-                .contains("two documents are the same resource (v1 ConfigMap web/dup)"),
-            "{}",
-            error.message
+            matches!(&error, DiffError::DuplicateResource { resource, .. } if resource == "v1 ConfigMap web/dup"),
+            "{error}"
         );
     }
 }
@@ -269,9 +274,9 @@ fn secret_data_of_any_shape_is_masked() {
 #[test]
 fn a_broken_secret_is_reported_without_its_lines() {
     let broken = format!("{SECRET_OLD}bad: [unclosed\n");
-    let error = diff_error(&stream(&[&broken]), "");
+    let error = broken_document(&stream(&[&broken]), "");
     assert!(error.snippet.is_none(), "{:?}", error.snippet);
-    let error = diff_error(
+    let error = broken_document(
         &stream(&[DEPLOY, "apiVersion: v1\nkind: ConfigMap\nbad: [x\n"]),
         "",
     );
@@ -382,10 +387,16 @@ fn identical_documents_are_counted_without_being_listed_unless_asked() {
 #[test]
 fn broken_inputs_are_errors() {
     let err = diff_manifests(("old.yaml", "kind: [\n"), ("new.yaml", ""), &opts()).unwrap_err();
-    assert_eq!(err.file, "old.yaml");
+    assert!(
+        matches!(&err, DiffError::Manifest(e) if e.file == "old.yaml"),
+        "{err}"
+    );
     let twice = stream(&[DEPLOY, DEPLOY]);
     let err = diff_manifests(("old.yaml", ""), ("new.yaml", &twice), &opts()).unwrap_err();
-    assert!(err.message.contains("same resource"), "{}", err.message);
+    assert!(
+        matches!(&err, DiffError::DuplicateResource { file, .. } if file == "new.yaml"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -430,7 +441,7 @@ fn a_secret_the_value_reader_refuses_is_still_hidden() {
 #[test]
 fn an_error_snippet_never_reaches_into_the_document_before() {
     let broken = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: [x\n";
-    let error = diff_error(&stream(&[SECRET_OLD, broken]), "");
+    let error = broken_document(&stream(&[SECRET_OLD, broken]), "");
     let snippet = error.snippet.unwrap_or_default();
     assert!(!snippet.contains("T0xEU0VDUkVU"), "{snippet}");
     assert!(snippet.contains("data: [x"), "{snippet}");

@@ -6,12 +6,14 @@
 //! (Helm's `(?:^|\s*\n)---\s*`); documents that hold only whitespace or
 //! comments are dropped (Helm keeps them as kind `""`; they carry nothing).
 
+mod error;
 mod fast_head;
 mod order;
 
+pub use error::{ManifestError, ManifestErrorKind};
 pub use order::{INSTALL_ORDER, install_rank};
 
-use crate::render::{RenderError, Rendered, RenderedTemplate};
+use crate::render::{Rendered, RenderedTemplate};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -71,7 +73,7 @@ impl Manifest {
         rendered: &Rendered,
         chart_name: &str,
         file_of: &(dyn Fn(&str) -> String + Sync),
-    ) -> Result<(Manifest, Vec<String>), RenderError> {
+    ) -> Result<(Manifest, Vec<String>), ManifestError> {
         // Checking the output is as costly as rendering it: one template per job.
         let per_template = crate::parallel::map(
             &rendered.templates,
@@ -108,7 +110,7 @@ impl Manifest {
         template: &RenderedTemplate,
         chart_name: &str,
         file_of: &(dyn Fn(&str) -> String + Sync),
-    ) -> Result<Vec<Document>, RenderError> {
+    ) -> Result<Vec<Document>, ManifestError> {
         let source = format!("{chart_name}/templates/{}", template.name);
         let mut documents = Vec::new();
         // Lines are counted incrementally: counting from the start for
@@ -117,13 +119,8 @@ impl Manifest {
         for (offset, text) in split_documents(&template.text) {
             line += count_newlines(&template.text.as_bytes()[counted_to..offset]);
             counted_to = offset;
-            let head = parse_head(text).map_err(|(message, doc_line)| {
-                yaml_error(
-                    &template.text,
-                    file_of(&template.name),
-                    line + doc_line.saturating_sub(1),
-                    message,
-                )
+            let head = parse_head(text).map_err(|problem| {
+                yaml_error_in(&template.text, 1, file_of(&template.name), line, problem)
             })?;
             documents.push(Document {
                 source: source.clone(),
@@ -134,17 +131,6 @@ impl Manifest {
             });
         }
         Ok(documents)
-    }
-
-    /// Reads a stream of YAML documents: `kinja render` output, a stored
-    /// manifest, or any multi-document YAML file (`file` names it in errors).
-    /// Documents keep their stream order; `source` comes from a leading
-    /// `# Source:` comment when there is one.
-    pub fn parse_stream(text: &str, file: &str) -> Result<Vec<Document>, RenderError> {
-        split_stream(text)
-            .into_iter()
-            .map(|piece| piece.to_document(file))
-            .collect()
     }
 
     /// Every document, resources first, as `helm template` prints them.
@@ -208,15 +194,9 @@ impl<'a> Piece<'a> {
 
     /// Checks the document and reads its head; `file` names the whole input
     /// for errors, whose snippet shows only this document's lines.
-    pub fn to_document(&self, file: &str) -> Result<Document, RenderError> {
-        let head = parse_head(self.text).map_err(|(message, doc_line)| {
-            yaml_error_in(
-                self.text,
-                self.line,
-                file.to_string(),
-                self.line + doc_line.saturating_sub(1),
-                message,
-            )
+    pub fn to_document(&self, file: &str) -> Result<Document, ManifestError> {
+        let head = parse_head(self.text).map_err(|problem| {
+            yaml_error_in(self.text, self.line, file.to_string(), self.line, problem)
         })?;
         let source = self
             .text
@@ -267,8 +247,9 @@ fn is_blank_or_comments(piece: &str) -> bool {
         .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
 }
 
+// Named for serde's messages: "invalid type: string, expected struct object".
 #[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[serde(default, rename = "object")]
 struct RawHead {
     #[serde(rename = "apiVersion")]
     api_version: Option<String>,
@@ -277,34 +258,48 @@ struct RawHead {
 }
 
 #[derive(serde::Deserialize, Default)]
-#[serde(default)]
+#[serde(default, rename = "metadata")]
 struct RawMetadata {
     name: Option<String>,
     namespace: Option<String>,
     annotations: Option<HashMap<String, serde_yaml::Value>>,
 }
 
+/// Why a document could not be read: its kind, a message, and the line
+/// within the document.
+struct Problem {
+    kind: ManifestErrorKind,
+    message: String,
+    line: usize,
+}
+
 /// Checks a whole document (so any YAML error is found) and keeps its head:
 /// the fast reader for plain manifests, the full parser for everything else.
-/// The error carries a message and the line within the document.
-fn parse_head(text: &str) -> Result<Head, (String, usize)> {
+fn parse_head(text: &str) -> Result<Head, Problem> {
     match fast_head::read_head(text) {
         Some(head) => Ok(head),
         None => parse_head_fully(text),
     }
 }
 
-fn parse_head_fully(text: &str) -> Result<Head, (String, usize)> {
+fn parse_head_fully(text: &str) -> Result<Head, Problem> {
     let raw: RawHead = crate::yaml::parse_typed(text).map_err(|e| {
-        let message = if e.message.contains("expected struct RawHead") {
-            "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
-                .to_string()
-        } else {
-            e.message
-                .replace("RawHead", "object")
-                .replace("RawMetadata", "metadata")
-        };
-        (message, e.line.unwrap_or(1))
+        // Valid YAML that is no mapping (a scalar, a list) is not an object;
+        // anything else is broken YAML.
+        match crate::yaml::parse_value(text) {
+            Ok(value) if !value.is_object() => Problem {
+                kind: ManifestErrorKind::NotAnObject,
+                message:
+                    "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
+                        .to_string(),
+                line: 1,
+            },
+            _ => Problem {
+                kind: ManifestErrorKind::InvalidYaml,
+                message: e.message,
+                line: e.line.unwrap_or(1),
+            },
+        }
     })?;
     let metadata = raw.metadata.unwrap_or_default();
     let hook = metadata
@@ -322,21 +317,17 @@ fn parse_head_fully(text: &str) -> Result<Head, (String, usize)> {
     })
 }
 
-/// A YAML error in rendered output, naming the template and the output line,
-/// with the lines around it (the output, not the template source, is what broke).
-fn yaml_error(output: &str, file: String, line: usize, message: String) -> RenderError {
-    yaml_error_in(output, 1, file, line, message)
-}
-
-/// A YAML error whose snippet shows only the lines of `text`, which start
-/// at line `first_line` of the whole output.
+/// A YAML error whose snippet shows only the lines of `text` (the output,
+/// not the template source, is what broke), which start at line
+/// `first_line` of the whole output; the document starts at `document_line`.
 fn yaml_error_in(
     text: &str,
     first_line: usize,
     file: String,
-    line: usize,
-    message: String,
-) -> RenderError {
+    document_line: usize,
+    problem: Problem,
+) -> ManifestError {
+    let line = document_line + problem.line.saturating_sub(1);
     let lines: Vec<&str> = text.lines().collect();
     let first = line.saturating_sub(3).max(first_line);
     let last = (line + 1).min(first_line + lines.len().saturating_sub(1));
@@ -349,12 +340,11 @@ fn yaml_error_in(
         })
         .collect::<Vec<_>>()
         .join("\n");
-    RenderError {
+    ManifestError {
+        kind: problem.kind,
         file,
-        line: None,
-        message: format!(
-            "the rendered output is not valid YAML at line {line} of the output: {message}"
-        ),
+        line,
+        message: problem.message,
         snippet: Some(snippet),
     }
 }
@@ -364,7 +354,7 @@ mod tests {
     use super::*;
     use crate::render::RenderedTemplate;
 
-    fn manifest(templates: &[(&str, &str)]) -> Result<Manifest, RenderError> {
+    fn manifest(templates: &[(&str, &str)]) -> Result<Manifest, ManifestError> {
         let rendered = Rendered {
             templates: templates
                 .iter()
@@ -447,11 +437,8 @@ mod tests {
         )])
         .unwrap_err();
         assert_eq!(err.file, "templates/bad.yaml");
-        assert!(
-            err.message.contains("line 6 of the output"),
-            "{}",
-            err.message
-        );
+        assert_eq!(err.line, 6);
+        assert_eq!(err.kind, ManifestErrorKind::InvalidYaml);
         assert!(err.snippet.unwrap().contains("    5 |   ports: [unclosed"));
     }
 
@@ -515,7 +502,7 @@ mod tests {
                 checked += 1;
                 match parse_head_fully(&doc) {
                     Ok(full) => assert_eq!(fast, full, "heads differ for:\n{doc}"),
-                    Err((message, _)) => panic!(
+                    Err(Problem { message, .. }) => panic!(
                         "fast reader accepted a document the parser refuses ({message}):\n{doc}"
                     ),
                 }
@@ -530,6 +517,7 @@ mod tests {
     #[test]
     fn a_scalar_document_is_refused() {
         let err = manifest(&[("s.yaml", "just some prose\n")]).unwrap_err();
+        assert_eq!(err.kind, ManifestErrorKind::NotAnObject);
         assert!(err.message.contains("must be a mapping"), "{}", err.message);
     }
 }

@@ -1,42 +1,35 @@
-//! Releases: a named, namespaced history of renders. Nothing here talks to a
-//! cluster: a revision records what was rendered ([`Record`]), and a
-//! [`Store`] keeps the history.
+//! Release operations: rendering a chart as the next revision of a release
+//! ([`upgrade`]), returning to an earlier one ([`rollback`]), and the two
+//! sides of a release's diffs ([`compare`]). They sit on a [`Store`] and
+//! the render pipeline; the commands are thin shells over them.
+//!
+//! ```
+//! use kinja::chart::Chart;
+//! use kinja::release::{UpgradeRequest, upgrade};
+//! use kinja::render::Capabilities;
+//! use kinja::store::{FileStore, Status};
+//! # let dir = tempfile::tempdir().unwrap();
+//! let store = FileStore::new(dir.path());
+//! let chart = Chart::load("charts/seedapp".as_ref()).unwrap();
+//! let request = UpgradeRequest::new("shop", "web", &chart, &Capabilities::default());
+//! let first = upgrade(&store, &request).unwrap();
+//! assert_eq!((first.record.revision, first.record.status), (1, Status::Deployed));
+//! assert_eq!(first.record.description, "Install complete");
+//! assert!(first.summary.add > 0, "an install adds every resource");
+//! let second = upgrade(&store, &request).unwrap();
+//! assert_eq!(second.record.description, "Upgrade complete");
+//! assert_eq!(second.summary.change, 0, "the same render changes nothing");
+//! ```
 
-mod record;
-mod store;
+pub mod compare;
+pub mod listing;
 
-pub use record::{ChartInfo, Record, RecordProblem, Status, now_rfc3339};
-pub use store::{FileStore, Store, StoreError};
-
-/// Helm's rule: a DNS-1123 subdomain of at most 53 characters (Kubernetes
-/// object names derived from it get suffixes and must stay under 63).
-pub fn validate_release_name(name: &str) -> Result<(), String> {
-    const MAX: usize = 53;
-    if name.is_empty() {
-        return Err("release name must not be empty".into());
-    }
-    if name.len() > MAX {
-        return Err(format!(
-            "release name {name:?} is {} characters long; the limit is {MAX}",
-            name.len()
-        ));
-    }
-    let valid_label = |label: &str| {
-        let bytes = label.as_bytes();
-        !bytes.is_empty()
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-            && bytes[0] != b'-'
-            && bytes[bytes.len() - 1] != b'-'
-    };
-    if !name.split('.').all(valid_label) {
-        return Err(format!(
-            "release name {name:?} is invalid: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
-        ));
-    }
-    Ok(())
-}
+use crate::chart::Chart;
+use crate::diff::{DiffError, DiffOptions, Summary};
+use crate::error::Error;
+use crate::render::{Capabilities, ReleaseInfo};
+use crate::store::{ChartInfo, Record, RecordProblem, Status, Store, StoreError, now_rfc3339};
+use crate::values::Values;
 
 /// The latest revision if it is live: not uninstalled with its history kept.
 pub fn live(latest: Option<&Record>) -> Option<&Record> {
@@ -45,13 +38,9 @@ pub fn live(latest: Option<&Record>) -> Option<&Record> {
 
 /// The release a render for the next revision sees: an upgrade of a live
 /// release, an install otherwise.
-pub fn next_release(
-    name: &str,
-    namespace: &str,
-    previous: Option<&Record>,
-) -> crate::render::Release {
+pub fn next_release(name: &str, namespace: &str, previous: Option<&Record>) -> ReleaseInfo {
     let upgrade = live(previous).is_some();
-    crate::render::Release {
+    ReleaseInfo {
         name: name.to_string(),
         namespace: namespace.to_string(),
         revision: previous.map_or(1, |p| p.revision.saturating_add(1)),
@@ -66,45 +55,181 @@ pub fn live_manifest(latest: Option<&Record>) -> &str {
     live(latest).map_or("", |record| &record.manifest)
 }
 
-/// Kubernetes' rule for namespaces: a DNS-1123 label (lowercase letters,
-/// digits and '-', at most 63 characters). It also keeps store paths inside the store.
-pub fn validate_namespace(namespace: &str) -> Result<(), String> {
-    let bytes = namespace.as_bytes();
-    let valid = !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes[0] != b'-'
-        && bytes[bytes.len() - 1] != b'-';
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "namespace {namespace:?} is invalid: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
-        ))
+/// What `kinja release` renders and records.
+#[derive(Debug, Clone)]
+pub struct UpgradeRequest<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub chart: &'a Chart,
+    /// The values the user supplied (files and `--set` flags, merged).
+    pub user_values: Values,
+    pub capabilities: &'a Capabilities,
+    /// The revision's description; by default "Install complete" or "Upgrade complete".
+    pub description: Option<String>,
+    /// Revisions to keep; older ones are deleted (0 keeps all).
+    pub history_max: usize,
+}
+
+impl<'a> UpgradeRequest<'a> {
+    /// A request with no user values, the default description and Helm's
+    /// default history limit (10).
+    pub fn new(
+        name: &'a str,
+        namespace: &'a str,
+        chart: &'a Chart,
+        capabilities: &'a Capabilities,
+    ) -> Self {
+        UpgradeRequest {
+            name,
+            namespace,
+            chart,
+            user_values: Values::new(),
+            capabilities,
+            description: None,
+            history_max: DEFAULT_HISTORY_MAX,
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Helm's default for `--history-max`.
+pub const DEFAULT_HISTORY_MAX: usize = 10;
 
-    #[test]
-    fn release_names_follow_dns_1123() {
-        for ok in ["release-name", "a", "web.prod", "a1-b2"] {
-            assert!(validate_release_name(ok).is_ok(), "{ok}");
+/// A revision just written, with what it changed against the one it replaced.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub record: Record,
+    pub summary: Summary,
+    /// For stderr: merge conflicts resolved in the user's favour, hooks left out.
+    pub warnings: Vec<String>,
+}
+
+/// Renders the chart as the next revision of the release and records it.
+/// The render happens under the release's lock, so concurrent runs get
+/// consecutive revisions; nothing is written when the render fails or
+/// holds one resource twice.
+pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, Error> {
+    crate::names::validate_release_name(request.name)?;
+    let lock = store.lock(request.namespace, request.name)?;
+    let previous = lock.latest();
+    let release = next_release(request.name, request.namespace, previous);
+    let rendered = crate::pipeline::render_chart(
+        request.chart,
+        request.user_values.clone(),
+        &release,
+        request.capabilities,
+    )?;
+    let now = now_rfc3339();
+    let metadata = &request.chart.metadata;
+    let record = Record {
+        name: release.name,
+        namespace: release.namespace,
+        revision: release.revision,
+        status: Status::Deployed,
+        first_deployed: previous.map_or_else(|| now.clone(), |p| p.first_deployed.clone()),
+        last_deployed: now,
+        description: request.description.clone().unwrap_or_else(|| {
+            if release.is_upgrade {
+                "Upgrade complete"
+            } else {
+                "Install complete"
+            }
+            .to_string()
+        }),
+        chart: ChartInfo {
+            name: metadata.name.clone(),
+            version: metadata.version.clone(),
+            app_version: metadata.app_version.clone(),
+        },
+        config: request.user_values.clone(),
+        values: rendered.values,
+        notes: rendered.notes,
+        manifest: rendered.manifest.to_text(),
+    };
+    // Before anything is written: a manifest the diff refuses (one
+    // resource twice) must not become a revision.
+    let summary = change_summary(store, previous, &record)?;
+    let record = lock.append(record, request.history_max)?;
+    Ok(Recorded {
+        record,
+        summary,
+        warnings: rendered.warnings,
+    })
+}
+
+/// A rollback just written: the new revision, and the one it copies.
+#[derive(Debug, Clone)]
+pub struct RolledBack {
+    pub record: Record,
+    pub target: u64,
+    pub summary: Summary,
+}
+
+/// Records a new revision whose manifest and values are those of
+/// `revision` (by default the one before the latest).
+pub fn rollback(
+    store: &dyn Store,
+    namespace: &str,
+    name: &str,
+    revision: Option<u64>,
+    history_max: usize,
+) -> Result<RolledBack, Error> {
+    // Refuse a missing release before the lock creates its folder.
+    store.get(namespace, name, None)?;
+    let lock = store.lock(namespace, name)?;
+    let previous = lock.latest();
+    // Under the lock: a release landing meanwhile cannot shift "the previous one".
+    let latest = previous.map_or(0, |p| p.revision);
+    let target = match revision {
+        Some(r) => r,
+        None if latest > 1 => latest - 1,
+        None => {
+            return Err(StoreError::NothingToRollBack {
+                name: name.to_string(),
+                only: latest,
+            }
+            .into());
         }
-        for bad in [
-            "",
-            "Upper",
-            "-lead",
-            "trail-",
-            "a..b",
-            "under_score",
-            &"a".repeat(54),
-        ] {
-            assert!(validate_release_name(bad).is_err(), "{bad}");
+    };
+    let mut record = lock.get(target)?;
+    record.status = Status::Deployed;
+    record.first_deployed = previous.map_or_else(now_rfc3339, |p| p.first_deployed.clone());
+    record.last_deployed = now_rfc3339();
+    record.description = format!("Rollback to {target}");
+    let summary = change_summary(store, previous, &record)?;
+    let record = lock.append(record, history_max)?;
+    Ok(RolledBack {
+        record,
+        target,
+        summary,
+    })
+}
+
+/// What `record` changes against the live manifest of `previous`.
+fn change_summary(
+    store: &dyn Store,
+    previous: Option<&Record>,
+    record: &Record,
+) -> Result<Summary, Error> {
+    let options = DiffOptions {
+        default_namespace: record.namespace.clone(),
+        ..DiffOptions::default()
+    };
+    let old = compare::Side::of_live(store, previous, "previous revision");
+    let new = compare::Side::new("this revision", record.manifest.clone());
+    Ok(compare::diff(&old, &new, &options)?.summary)
+}
+
+/// A stored manifest that is not a valid manifest: the record is corrupt,
+/// and the error names its file (the checksum only proves kinja wrote it).
+fn corrupt_manifest(location: String, error: &DiffError) -> StoreError {
+    let (line, message) = match error {
+        DiffError::Manifest(e) => (e.line, e.message.clone()),
+        DiffError::DuplicateResource { line, resource, .. } => {
+            (*line, format!("it holds one resource twice ({resource})"))
         }
+    };
+    StoreError::Corrupt {
+        path: location,
+        problem: RecordProblem::InvalidManifest { line, message },
     }
 }

@@ -13,8 +13,11 @@ mod defaults;
 mod error;
 pub mod helm_compat;
 
-pub use context::{Capabilities, DEFAULT_KUBE_VERSION, KubeVersion, Release, TemplateContext};
-pub use error::RenderError;
+pub use context::{
+    Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, ReleaseInfo,
+    TemplateContext,
+};
+pub use error::{RenderError, RenderErrorKind};
 
 use crate::chart::Chart;
 use crate::values::Values;
@@ -75,7 +78,7 @@ impl<'c> Renderer<'c> {
     pub fn render(
         &self,
         values: &Values,
-        release: &Release,
+        release: &ReleaseInfo,
         capabilities: &Capabilities,
     ) -> Result<Rendered, RenderError> {
         let context = TemplateContext::new(self.chart, values, release, capabilities);

@@ -34,6 +34,7 @@ pub struct ValuesOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ValuesError {
     #[error("values file {path}: {reason}")]
     Unreadable { path: String, reason: String },
@@ -48,6 +49,26 @@ pub enum ValuesError {
     NotAMapping { path: String, message: String },
     #[error("{0}")]
     Set(#[from] strvals::StrvalsError),
+    /// The merged values break the chart's `values.schema.json`.
+    #[error("{}", schema_message(chart, schema_path, violations))]
+    Schema {
+        chart: String,
+        schema_path: String,
+        violations: Vec<SchemaViolation>,
+    },
+    #[error("{schema_path}: not a usable JSON Schema: {message}")]
+    BadSchema {
+        schema_path: String,
+        message: String,
+    },
+}
+
+fn schema_message(chart: &str, schema_path: &str, violations: &[SchemaViolation]) -> String {
+    let mut message = format!("values don't meet the schema of chart {chart} ({schema_path}):");
+    for violation in violations {
+        message.push_str(&format!("\n- {violation}"));
+    }
+    message
 }
 
 /// Where `-` reads from; tests hand in a string, the CLI hands in stdin.
@@ -107,7 +128,7 @@ pub fn load_user_values(
                     read_stdin(stdin)
                 } else {
                     crate::input::read_text_file(Path::new(path))
-                        .map_err(|e| format!("{path}: {}", io_reason(&e)))
+                        .map_err(|e| format!("{path}: {}", crate::input::io_reason(&e)))
                 }
             };
             strvals::apply(flag, arg, &mut values, &mut read_file)?;
@@ -116,11 +137,11 @@ pub fn load_user_values(
     Ok(values)
 }
 
-/// Reads and parses a values file from disk (used for `-f` and the chart's `values.yaml`).
+/// Reads a values file from disk (for `-f` and the chart's `values.yaml`); parsing is [`parse_values_text`].
 pub fn read_values_file(path: &Path) -> Result<String, ValuesError> {
     crate::input::read_text_file(path).map_err(|e| ValuesError::Unreadable {
         path: path.display().to_string(),
-        reason: io_reason(&e),
+        reason: crate::input::io_reason(&e),
     })
 }
 
@@ -138,20 +159,4 @@ pub fn parse_values_text(text: &str, shown: &str) -> Result<Values, ValuesError>
             message: e.message,
         },
     })
-}
-
-/// A short reason for an I/O error, without Rust's "(os error 2)".
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "is a directory, not a file".into(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(cut) => text[..cut].to_string(),
-                None => text,
-            }
-        }
-    }
 }

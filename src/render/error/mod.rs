@@ -6,8 +6,25 @@ mod undefined;
 use minijinja::ErrorKind;
 use std::fmt;
 
+/// What went wrong in a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RenderErrorKind {
+    /// The template does not parse.
+    Syntax,
+    /// A value the template needs is undefined.
+    Undefined,
+    /// The template ran out of fuel (a runaway loop).
+    OutOfFuel,
+    /// The template would produce more text than a render may.
+    TooLarge,
+    /// Anything else a template or a filter reports (`fail`, `required`, a bad argument).
+    Failed,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderError {
+    pub kind: RenderErrorKind,
     /// The template's path as a user opens it (`charts/app/templates/deployment.yaml`).
     pub file: String,
     pub line: Option<usize>,
@@ -30,6 +47,12 @@ impl fmt::Display for RenderError {
 }
 
 impl std::error::Error for RenderError {}
+
+impl RenderError {
+    pub fn kind(&self) -> RenderErrorKind {
+        self.kind
+    }
+}
 
 /// The fuel budget of one template render: far above any real chart (the
 /// 5,000-app fleet uses a few million), low enough that a runaway loop ends in seconds.
@@ -83,7 +106,14 @@ impl RenderError {
         {
             message.push_str(&format!(" (reached from {}:{line})", place(outer)));
         }
+        let kind = match err.kind() {
+            ErrorKind::SyntaxError => RenderErrorKind::Syntax,
+            ErrorKind::UndefinedError => RenderErrorKind::Undefined,
+            ErrorKind::OutOfFuel => RenderErrorKind::OutOfFuel,
+            _ => RenderErrorKind::Failed,
+        };
         RenderError {
+            kind,
             file: place(err),
             line: err.line(),
             message,

@@ -87,6 +87,8 @@ pub enum RecordProblem {
     ChecksumMismatch,
     /// The text is not a record (invalid YAML or missing fields).
     Unparsable(String),
+    /// The record reads, but its manifest is not a valid manifest.
+    InvalidManifest { line: usize, message: String },
 }
 
 impl std::fmt::Display for RecordProblem {
@@ -99,6 +101,10 @@ impl std::fmt::Display for RecordProblem {
                 "the record does not match its checksum; it was edited after kinja wrote it",
             ),
             RecordProblem::Unparsable(why) => write!(f, "the record cannot be read: {why}"),
+            RecordProblem::InvalidManifest { line, message } => write!(
+                f,
+                "the recorded manifest is not a valid manifest at its line {line}: {message}"
+            ),
         }
     }
 }
@@ -125,6 +131,30 @@ impl Record {
             let at = e.line.map(|l| format!(" (line {l})")).unwrap_or_default();
             RecordProblem::Unparsable(format!("{}{at}", e.message))
         })
+    }
+
+    /// A small deployed record, for examples and tests.
+    pub fn example() -> Record {
+        Record {
+            name: "shop".into(),
+            namespace: "web".into(),
+            revision: 1,
+            status: Status::Deployed,
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-02T00:00:00Z".into(),
+            description: "Install complete".into(),
+            chart: ChartInfo {
+                name: "seedapp".into(),
+                version: "1.4.0".into(),
+                app_version: Some("1.19.3".into()),
+            },
+            config: serde_json::from_str(r#"{"replicaCount": 5}"#).expect("valid JSON"),
+            values: serde_json::from_str(r#"{"replicaCount": 5, "image": {"tag": "yes"}}"#)
+                .expect("valid JSON"),
+            notes: Some("Thanks.\n".into()),
+            manifest: "---\n# Source: seedapp/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n"
+                .into(),
+        }
     }
 
     /// The status written near the top of a record's text, read without
@@ -179,32 +209,12 @@ mod tests {
         assert_eq!(Record::peek_status("name: a\n"), None);
     }
 
-    pub(crate) fn sample(revision: u64) -> Record {
-        Record {
-            name: "shop".into(),
-            namespace: "web".into(),
-            revision,
-            status: Status::Deployed,
-            first_deployed: "2026-01-01T00:00:00Z".into(),
-            last_deployed: "2026-01-02T00:00:00Z".into(),
-            description: "Install complete".into(),
-            chart: ChartInfo {
-                name: "seedapp".into(),
-                version: "1.4.0".into(),
-                app_version: Some("1.19.3".into()),
-            },
-            config: serde_json::from_str(r#"{"replicaCount": 5}"#).unwrap(),
-            values: serde_json::from_str(r#"{"replicaCount": 5, "image": {"tag": "yes"}}"#)
-                .unwrap(),
-            notes: Some("Thanks.\n".into()),
-            manifest: "---\n# Source: seedapp/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n"
-                .into(),
-        }
-    }
-
     #[test]
     fn a_record_round_trips_through_its_text() {
-        let record = sample(3);
+        let record = Record {
+            revision: 3,
+            ..Record::example()
+        };
         let text = record.to_text();
         assert!(
             text.contains("manifest: |\n  ---\n  # Source: seedapp/templates/cm.yaml\n"),
@@ -215,7 +225,7 @@ mod tests {
 
     #[test]
     fn truncation_and_edits_are_caught() {
-        let text = sample(1).to_text();
+        let text = Record::example().to_text();
         assert_eq!(
             Record::from_text(&text[..text.len() / 2]),
             Err(RecordProblem::Truncated)

@@ -15,91 +15,18 @@
 //! whole, and a revision pruned while `history` reads is left out of it.
 
 use super::record::{Record, RecordProblem, Status, verified_body};
+use super::{ReleaseLock, Store, StoreError};
+use crate::names::{validate_namespace, validate_release_name};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("release {name:?} not found in namespace {namespace:?}")]
-    ReleaseNotFound { namespace: String, name: String },
-    #[error(
-        "release {name:?} in namespace {namespace:?} has no revision {revision}{}",
-        available_revisions(available)
-    )]
-    RevisionNotFound {
-        namespace: String,
-        name: String,
-        revision: u64,
-        available: Vec<u64>,
-    },
-    #[error("{path}: {problem}")]
-    Corrupt {
-        path: String,
-        problem: RecordProblem,
-    },
-    #[error("{path}: {reason}")]
-    Io { path: String, reason: String },
-    #[error("{0}")]
-    InvalidName(String),
-    #[error(
-        "release {name:?} in namespace {namespace:?} is already uninstalled (its history is kept); uninstall without --keep-history to delete the history"
-    )]
-    AlreadyUninstalled { namespace: String, name: String },
-}
-
 /// Release names and namespaces become folder names: only valid
 /// Kubernetes names pass, so no path can leave the store.
 fn check_names(namespace: &str, name: &str) -> Result<(), StoreError> {
-    super::validate_namespace(namespace).map_err(StoreError::InvalidName)?;
-    super::validate_release_name(name).map_err(StoreError::InvalidName)
-}
-
-fn available_revisions(available: &[u64]) -> String {
-    if available.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = available.iter().map(u64::to_string).collect();
-        format!(" (it has {})", list.join(", "))
-    }
-}
-
-/// A release's records, behind a small interface so another backend (Helm's
-/// own Kubernetes Secrets) can be added without touching the commands.
-pub trait Store {
-    /// Every revision of a release, oldest first. Unreadable records are errors.
-    fn history(&self, namespace: &str, name: &str) -> Result<Vec<Record>, StoreError>;
-
-    /// One revision, or the latest with `None`.
-    fn get(&self, namespace: &str, name: &str, revision: Option<u64>)
-    -> Result<Record, StoreError>;
-
-    /// The latest revision of every release, in one namespace or all.
-    fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError>;
-
-    /// Writes the next revision under the release's lock: `build` sees the
-    /// latest record (if any) and returns the new one, whose revision number
-    /// the store sets; an error from `build` writes nothing. Every earlier
-    /// deployed revision becomes superseded and history beyond `history_max`
-    /// (if non-zero) is pruned, oldest first. The latest record and those to
-    /// be pruned or superseded are verified first: a corrupt one stops the
-    /// write, and none is pruned unseen.
-    fn append(
-        &self,
-        namespace: &str,
-        name: &str,
-        history_max: usize,
-        build: &mut dyn FnMut(Option<&Record>) -> Result<Record, crate::Error>,
-    ) -> Result<Record, crate::Error>;
-
-    /// Removes a release; with `keep_history`, marks its latest revision
-    /// uninstalled instead (an error when it already is).
-    fn uninstall(
-        &self,
-        namespace: &str,
-        name: &str,
-        keep_history: bool,
-    ) -> Result<Record, StoreError>;
+    validate_namespace(namespace)?;
+    validate_release_name(name)?;
+    Ok(())
 }
 
 /// The file-system store.
@@ -111,10 +38,6 @@ pub struct FileStore {
 impl FileStore {
     pub fn new(root: impl Into<PathBuf>) -> FileStore {
         FileStore { root: root.into() }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     fn release_dir(&self, namespace: &str, name: &str) -> PathBuf {
@@ -208,7 +131,7 @@ impl FileStore {
     /// Holds the release's lock until dropped. The lock file sits beside the
     /// release folder and is never removed: deleting a lock file someone may
     /// be waiting on would let two writers in at once.
-    fn lock(&self, namespace: &str, name: &str) -> Result<File, StoreError> {
+    fn lock_file(&self, namespace: &str, name: &str) -> Result<File, StoreError> {
         let dir = self.root.join(namespace);
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
         let path = dir.join(format!(".{name}.lock"));
@@ -268,12 +191,12 @@ impl Store for FileStore {
     fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError> {
         let namespaces: Vec<String> = match namespace {
             Some(ns) => {
-                super::validate_namespace(ns).map_err(StoreError::InvalidName)?;
+                validate_namespace(ns)?;
                 vec![ns.to_string()]
             }
             None => sorted_dirs(&self.root)?
                 .into_iter()
-                .filter(|ns| super::validate_namespace(ns).is_ok())
+                .filter(|ns| validate_namespace(ns).is_ok())
                 .collect(),
         };
         let mut records = Vec::new();
@@ -290,77 +213,26 @@ impl Store for FileStore {
         Ok(records)
     }
 
-    fn append(
-        &self,
+    fn lock<'s>(
+        &'s self,
         namespace: &str,
         name: &str,
-        history_max: usize,
-        build: &mut dyn FnMut(Option<&Record>) -> Result<Record, crate::Error>,
-    ) -> Result<Record, crate::Error> {
+    ) -> Result<Box<dyn ReleaseLock + 's>, StoreError> {
         check_names(namespace, name)?;
-        let _lock = self.lock(namespace, name)?;
+        let file = self.lock_file(namespace, name)?;
         let revisions = self.revisions(namespace, name)?;
-        let previous = match revisions.last() {
+        let latest = match revisions.last() {
             Some(&latest) => Some(self.read(namespace, name, latest)?),
             None => None,
         };
-        // Checked before anything is written: a corrupt record stops the
-        // release rather than being pruned unseen.
-        let kept = revisions.len() + 1;
-        let pruned = &revisions[..kept.saturating_sub(history_max).min(revisions.len())];
-        let pruned = if history_max == 0 { &[][..] } else { pruned };
-        for &old in pruned {
-            self.verify(namespace, name, old)?;
-        }
-        // Normally only the latest is deployed; a crash between writing a
-        // revision and superseding the one before can leave an older one so.
-        let mut still_deployed = Vec::new();
-        for &old in revisions.iter().rev().skip(1) {
-            if pruned.contains(&old) {
-                continue;
-            }
-            match self.peek_status(namespace, name, old) {
-                Some(status) if status != Status::Deployed => {}
-                _ => {
-                    let record = self.read(namespace, name, old)?;
-                    if record.status == Status::Deployed {
-                        still_deployed.push(record);
-                    }
-                }
-            }
-        }
-        still_deployed.extend(previous.clone().filter(|p| p.status == Status::Deployed));
-
-        let mut record = build(previous.as_ref())?;
-        record.name = name.to_string();
-        record.namespace = namespace.to_string();
-        record.revision = match revisions.last() {
-            None => 1,
-            Some(&latest) => latest.checked_add(1).ok_or_else(|| {
-                StoreError::InvalidName(format!(
-                    "release {name:?} is at revision {latest}, the last one there can be"
-                ))
-            })?,
-        };
-        let dir = self.release_dir(namespace, name);
-        let path = self.record_path(namespace, name, record.revision);
-        if path.exists() {
-            let exists = std::io::Error::other("this revision already exists; nothing was written");
-            return Err(io_error(&path, &exists).into());
-        }
-        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
-        self.write(&record)?;
-        // After the new revision, so a crash in between leaves two deployed
-        // revisions (which the next release repairs), never none.
-        for mut earlier in still_deployed {
-            earlier.status = Status::Superseded;
-            self.write(&earlier)?;
-        }
-        for &old in pruned {
-            let path = self.record_path(namespace, name, old);
-            fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
-        }
-        Ok(record)
+        Ok(Box::new(FileLock {
+            store: self,
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            revisions,
+            latest,
+            _file: file,
+        }))
     }
 
     fn uninstall(
@@ -371,7 +243,7 @@ impl Store for FileStore {
     ) -> Result<Record, StoreError> {
         // Refuse a missing release before the lock creates its namespace folder.
         self.get(namespace, name, None)?;
-        let _lock = self.lock(namespace, name)?;
+        let _lock = self.lock_file(namespace, name)?;
         let mut latest = self.get(namespace, name, None)?;
         if keep_history {
             if latest.status == Status::Uninstalled {
@@ -382,7 +254,7 @@ impl Store for FileStore {
             }
             latest.status = Status::Uninstalled;
             latest.description = "Uninstallation complete".into();
-            latest.last_deployed = super::record::now_rfc3339();
+            latest.last_deployed = super::now_rfc3339();
             self.write(&latest)?;
         } else {
             for revision in self.revisions(namespace, name)? {
@@ -392,6 +264,111 @@ impl Store for FileStore {
             let _ = fs::remove_dir(self.release_dir(namespace, name));
         }
         Ok(latest)
+    }
+
+    fn location(&self, namespace: &str, name: &str, revision: u64) -> String {
+        self.record_path(namespace, name, revision)
+            .display()
+            .to_string()
+    }
+}
+
+/// A release of the file store, locked: the lock file stays locked until
+/// this is dropped.
+struct FileLock<'s> {
+    store: &'s FileStore,
+    namespace: String,
+    name: String,
+    /// The revisions on disk when the lock was taken (none can appear while it is held).
+    revisions: Vec<u64>,
+    latest: Option<Record>,
+    _file: File,
+}
+
+impl ReleaseLock for FileLock<'_> {
+    fn latest(&self) -> Option<&Record> {
+        self.latest.as_ref()
+    }
+
+    fn get(&self, revision: u64) -> Result<Record, StoreError> {
+        if !self.revisions.contains(&revision) {
+            return Err(StoreError::RevisionNotFound {
+                namespace: self.namespace.clone(),
+                name: self.name.clone(),
+                revision,
+                available: self.revisions.clone(),
+            });
+        }
+        self.store.read(&self.namespace, &self.name, revision)
+    }
+
+    fn append(
+        self: Box<Self>,
+        mut record: Record,
+        history_max: usize,
+    ) -> Result<Record, StoreError> {
+        let (store, namespace, name) = (self.store, self.namespace.as_str(), self.name.as_str());
+        let revisions = &self.revisions;
+        // Checked before anything is written: a corrupt record stops the
+        // release rather than being pruned unseen.
+        let kept = revisions.len() + 1;
+        let pruned = &revisions[..kept.saturating_sub(history_max).min(revisions.len())];
+        let pruned = if history_max == 0 { &[][..] } else { pruned };
+        for &old in pruned {
+            store.verify(namespace, name, old)?;
+        }
+        // Normally only the latest is deployed; a crash between writing a
+        // revision and superseding the one before can leave an older one so.
+        let mut still_deployed = Vec::new();
+        for &old in revisions.iter().rev().skip(1) {
+            if pruned.contains(&old) {
+                continue;
+            }
+            match store.peek_status(namespace, name, old) {
+                Some(status) if status != Status::Deployed => {}
+                _ => {
+                    let earlier = store.read(namespace, name, old)?;
+                    if earlier.status == Status::Deployed {
+                        still_deployed.push(earlier);
+                    }
+                }
+            }
+        }
+        still_deployed.extend(self.latest.clone().filter(|p| p.status == Status::Deployed));
+
+        record.name = name.to_string();
+        record.namespace = namespace.to_string();
+        record.revision = match revisions.last() {
+            None => 1,
+            Some(&latest) => {
+                latest
+                    .checked_add(1)
+                    .ok_or_else(|| StoreError::RevisionsExhausted {
+                        name: name.to_string(),
+                        latest,
+                    })?
+            }
+        };
+        let dir = store.release_dir(namespace, name);
+        let path = store.record_path(namespace, name, record.revision);
+        if path.exists() {
+            return Err(StoreError::RevisionExists {
+                path: path.display().to_string(),
+            });
+        }
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+        store.write(&record)?;
+        // After the new revision, so a crash in between leaves two deployed
+        // revisions (which the next release repairs), never none.
+        for mut earlier in still_deployed {
+            earlier.status = Status::Superseded;
+            store.write(&earlier)?;
+        }
+        for &old in pruned {
+            let path = store.record_path(namespace, name, old);
+            fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
+        }
+        Ok(record)
     }
 }
 
@@ -449,6 +426,6 @@ fn not_found(namespace: &str, name: &str) -> StoreError {
 fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
     StoreError::Io {
         path: path.display().to_string(),
-        reason: crate::values::io_reason(e),
+        reason: crate::input::io_reason(e),
     }
 }

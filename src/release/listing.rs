@@ -1,0 +1,245 @@
+//! Records shown to people and scripts: `history` and `list` as a table,
+//! JSON or YAML, and the parts of one revision that `get` prints.
+//!
+//! ```
+//! use kinja::release::listing::{Format, history_text};
+//! # let record = kinja::store::Record::example();
+//! let table = history_text(&[record], Format::Table);
+//! assert!(table.starts_with("REVISION  UPDATED"));
+//! ```
+
+use crate::store::{Record, Status};
+use serde_json::{Value, json};
+
+/// How `history` and `list` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Yaml,
+}
+
+/// One revision per row, oldest first, as `helm history` shows them.
+pub fn history_text(records: &[Record], format: Format) -> String {
+    let header = [
+        "REVISION",
+        "UPDATED",
+        "STATUS",
+        "CHART",
+        "APP VERSION",
+        "DESCRIPTION",
+    ];
+    let rows = records.iter().map(|r| {
+        vec![
+            r.revision.to_string(),
+            r.last_deployed.clone(),
+            r.status.as_str().to_string(),
+            r.chart.label(),
+            r.chart.app_version.clone().unwrap_or_default(),
+            r.description.clone(),
+        ]
+    });
+    let objects = || {
+        records.iter().map(|r| {
+            json!({
+                "revision": r.revision,
+                "updated": r.last_deployed,
+                "status": r.status.as_str(),
+                "chart": r.chart.label(),
+                "app_version": r.chart.app_version.clone().unwrap_or_default(),
+                "description": r.description,
+            })
+        })
+    };
+    formatted(format, &header, rows, objects)
+}
+
+/// Which releases `list` shows, as in Helm: uninstalled ones (history kept)
+/// only with `all` or `uninstalled`.
+pub fn listed(records: Vec<Record>, all: bool, uninstalled: bool) -> Vec<Record> {
+    let mut records = records;
+    if !all {
+        records.retain(|r| (r.status == Status::Uninstalled) == uninstalled);
+    }
+    records
+}
+
+/// One release per row (its latest revision), as `helm list` shows them.
+pub fn list_text(records: &[Record], format: Format) -> String {
+    let header = [
+        "NAME",
+        "NAMESPACE",
+        "REVISION",
+        "UPDATED",
+        "STATUS",
+        "CHART",
+        "APP VERSION",
+    ];
+    let rows = records.iter().map(|r| {
+        vec![
+            r.name.clone(),
+            r.namespace.clone(),
+            r.revision.to_string(),
+            r.last_deployed.clone(),
+            r.status.as_str().to_string(),
+            r.chart.label(),
+            r.chart.app_version.clone().unwrap_or_default(),
+        ]
+    });
+    let objects = || {
+        records.iter().map(|r| {
+            json!({
+                "name": r.name,
+                "namespace": r.namespace,
+                "revision": r.revision,
+                "updated": r.last_deployed,
+                "status": r.status.as_str(),
+                "chart": r.chart.label(),
+                "app_version": r.chart.app_version.clone().unwrap_or_default(),
+            })
+        })
+    };
+    formatted(format, &header, rows, objects)
+}
+
+fn formatted<I: Iterator<Item = Value>>(
+    format: Format,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    objects: impl Fn() -> I,
+) -> String {
+    match format {
+        Format::Json => {
+            serde_json::to_string_pretty(&objects().collect::<Vec<_>>()).expect("JSON") + "\n"
+        }
+        Format::Yaml => crate::yaml::to_yaml(&Value::Array(objects().collect())),
+        Format::Table => table(header, rows),
+    }
+}
+
+/// What `get` prints of a revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Manifest,
+    /// The values the user supplied.
+    UserValues,
+    /// The merged values the templates saw.
+    AllValues,
+    Notes,
+    /// Everything, as `helm get all` prints it.
+    All,
+}
+
+pub fn record_text(record: &Record, part: Part) -> String {
+    let values = |all: bool| {
+        let shown = if all { &record.values } else { &record.config };
+        crate::yaml::to_yaml(&Value::Object(shown.clone()))
+    };
+    match part {
+        Part::Manifest => record.manifest.clone(),
+        Part::UserValues => values(false),
+        Part::AllValues => values(true),
+        Part::Notes => record.notes.clone().unwrap_or_default(),
+        Part::All => format!(
+            "NAME: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nCHART: {}\nLAST DEPLOYED: {}\nDESCRIPTION: {}\nUSER-SUPPLIED VALUES:\n{}\nCOMPUTED VALUES:\n{}\nMANIFEST:\n{}\nNOTES:\n{}",
+            record.name,
+            record.namespace,
+            record.revision,
+            record.status.as_str(),
+            record.chart.label(),
+            record.last_deployed,
+            record.description,
+            values(false),
+            values(true),
+            record.manifest,
+            record.notes.clone().unwrap_or_default()
+        ),
+    }
+}
+
+/// How wide a table cell may grow before it is cut (a description can be anything).
+const MAX_CELL: usize = 80;
+
+/// Left-aligned columns separated by two spaces, header first. Control
+/// characters are shown escaped, so a cell cannot fake a line of its own.
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| h.to_string()).collect())
+        .chain(rows)
+        .map(|row| row.iter().map(|cell| table_cell(cell)).collect())
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            line.push_str(cell);
+            let pad = width - cell.chars().count() + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn table_cell(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    match escaped.char_indices().nth(MAX_CELL) {
+        Some((cut, _)) => format!("{}...", &escaped[..cut]),
+        None => escaped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_lines_up_its_columns_and_cuts_long_cells() {
+        let mut record = Record::example();
+        record.description = format!("line one\nline two {}", "x".repeat(200));
+        let text = history_text(&[record], Format::Table);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "one header, one row: {text}");
+        assert_eq!(
+            lines[0].find("STATUS"),
+            lines[1].find("deployed"),
+            "columns line up:\n{text}"
+        );
+        assert!(lines[1].contains("line one\\nline two"), "{text}");
+        assert!(lines[1].ends_with("..."), "{text}");
+    }
+
+    #[test]
+    fn uninstalled_releases_are_listed_only_when_asked_for() {
+        let live = Record::example();
+        let mut gone = Record::example();
+        gone.name = "gone".into();
+        gone.status = Status::Uninstalled;
+        let names =
+            |records: Vec<Record>| -> Vec<String> { records.into_iter().map(|r| r.name).collect() };
+        let both = vec![live, gone];
+        assert_eq!(names(listed(both.clone(), false, false)), ["shop"]);
+        assert_eq!(names(listed(both.clone(), false, true)), ["gone"]);
+        assert_eq!(names(listed(both, true, false)), ["shop", "gone"]);
+    }
+
+    #[test]
+    fn json_rows_carry_the_same_fields_as_the_table() {
+        let text = list_text(&[Record::example()], Format::Json);
+        let rows: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(rows[0]["name"], "shop");
+        assert_eq!(rows[0]["chart"], "seedapp-1.4.0");
+        assert_eq!(rows[0]["app_version"], "1.19.3");
+    }
+}

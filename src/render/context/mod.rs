@@ -1,0 +1,76 @@
+//! The objects templates see: `values`, `release`, `chart`, `capabilities`,
+//! `files` and `template`. They are plain data in their own files;
+//! [`TemplateContext`] turns them into minijinja values once per render.
+
+mod capabilities;
+mod files;
+mod kube_version;
+mod release_info;
+
+pub use capabilities::{Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION};
+pub use files::FilesObject;
+pub use kube_version::KubeVersion;
+pub use release_info::ReleaseInfo;
+
+use crate::chart::Chart;
+use crate::values::Values;
+use minijinja::value::{Serde, Value};
+use std::sync::Arc;
+
+/// Everything a template sees but `template` itself, converted once per render
+/// and shared by every template (minijinja values are reference-counted).
+#[derive(Debug, Clone)]
+pub struct TemplateContext {
+    values: Value,
+    release: Value,
+    chart: Value,
+    capabilities: Value,
+    files: Value,
+    chart_name: String,
+}
+
+impl TemplateContext {
+    pub fn new(
+        chart: &Chart,
+        values: &Values,
+        release: &ReleaseInfo,
+        capabilities: &Capabilities,
+    ) -> Self {
+        TemplateContext {
+            values: Value::from(Serde(values)),
+            release: Value::from(Serde(release)),
+            chart: Value::from(Serde(&chart.metadata.fields)),
+            capabilities: minijinja::context! {
+                kube_version => Value::from_object(capabilities.kube_version.clone()),
+                api_versions => Value::from(Serde(&capabilities.api_versions)),
+            },
+            files: Value::from_object(FilesObject(Arc::new(chart.files.clone()))),
+            chart_name: chart.metadata.name.clone(),
+        }
+    }
+
+    /// The context for one template (`template.name` is `CHART/templates/NAME`).
+    pub fn for_template(&self, template_name: &str) -> Value {
+        minijinja::context! {
+            values => self.values.clone(),
+            release => self.release.clone(),
+            chart => self.chart.clone(),
+            capabilities => self.capabilities.clone(),
+            files => self.files.clone(),
+            template => minijinja::context! {
+                name => format!("{}/templates/{}", self.chart_name, template_name),
+                base_path => format!("{}/templates", self.chart_name),
+            },
+        }
+    }
+}
+
+/// The names of the context objects, in the order `tpl` rebuilds them.
+pub const CONTEXT_NAMES: &[&str] = &[
+    "values",
+    "release",
+    "chart",
+    "capabilities",
+    "files",
+    "template",
+];
