@@ -16,6 +16,7 @@ pub mod diff;
 pub mod error;
 pub mod input;
 pub mod manifest;
+pub mod memory;
 pub mod names;
 pub mod output;
 pub mod parallel;

@@ -5,6 +5,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// A runaway template ends in an error, not in the OOM killer.
+#[global_allocator]
+static ALLOCATOR: kinja::memory::CappedAllocator = kinja::memory::CappedAllocator;
+
 fn main() -> ExitCode {
     let cli = match kinja::cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -42,9 +42,7 @@ pub fn render_chart(
 
     let rendered = Renderer::new(chart)?.render(&values, release, capabilities)?;
     let (manifest, skipped_hooks) =
-        Manifest::from_rendered(&rendered, &chart.metadata.name, &|name| {
-            chart.template_file_path(name)
-        })?;
+        Manifest::from_rendered(&rendered, &|name| chart.template_file_path(name))?;
     warnings.extend(skipped_hooks);
     Ok(RenderOutput {
         manifest,

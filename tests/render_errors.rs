@@ -497,3 +497,53 @@ fn a_long_line_of_broken_output_is_cut_in_the_snippet() {
         err.len()
     );
 }
+
+/// A template that builds a value too large for memory ends in an error
+/// naming it, not in an abort or the OOM killer.
+#[test]
+fn a_string_doubled_in_a_loop_is_stopped_with_an_error() {
+    let chart = TestChart::new(&[(
+        "templates/double.yaml",
+        "{% set ns = namespace(s=\"x\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}a: {{ ns.s | length }}\n",
+    )]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(
+        err.contains("templates/double.yaml: the template needs more than 1 GiB"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+}
+
+#[test]
+fn output_past_the_render_limit_is_an_error_naming_the_template() {
+    let chart = TestChart::new(&[(
+        "templates/big.yaml",
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ \"y\" * 100 }}{% endfor %}{% endfor %}",
+    )]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(
+        err.contains("templates/big.yaml: the rendered output passed 256 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn indentation_widths_are_bounded() {
+    for filter in [
+        "nindent(2000000000)",
+        "indent(2000000000)",
+        "indent(width=2000000000)",
+        "tojson(indent=2000000000)",
+    ] {
+        let chart = TestChart::new(&[(
+            "templates/wide.yaml",
+            &format!("a: {{{{ \"x\" | {filter} }}}}\n"),
+        )]);
+        let err = user_error(&mut chart.render(&[]));
+        assert!(
+            err.contains("templates/wide.yaml:1:")
+                && err.contains("more than the 10000 kinja allows"),
+            "{filter}: {err}"
+        );
+    }
+}

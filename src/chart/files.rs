@@ -17,7 +17,7 @@ pub enum FilesError {
     #[error("invalid glob pattern {pattern:?}: {reason}")]
     BadPattern { pattern: String, reason: String },
     #[error(
-        "the file {0:?} is not UTF-8 text; use files.get_base64 or as_secrets for binary files"
+        "the file {0:?} is not UTF-8 text; use files.as_secrets for binary files (it base64-encodes them)"
     )]
     NotText(String),
 }

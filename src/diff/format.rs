@@ -9,10 +9,15 @@ const GREEN: &str = "\x1b[32m";
 const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
-/// `N to add, N to change, N to remove`.
+/// `N to add, N to change, N to remove` (and `, N kept` when Helm keeps any).
 pub fn summary_line(summary: &Summary) -> String {
+    let kept = if summary.kept > 0 {
+        format!(", {} kept", summary.kept)
+    } else {
+        String::new()
+    };
     format!(
-        "{} to add, {} to change, {} to remove",
+        "{} to add, {} to change, {} to remove{kept}",
         summary.add, summary.change, summary.remove
     )
 }
@@ -24,6 +29,7 @@ fn verb(change: Change) -> &'static str {
         Change::Changed => "changed",
         Change::Unchanged => "unchanged",
         Change::Renamed => "renamed",
+        Change::Kept => "kept",
     }
 }
 
@@ -72,6 +78,11 @@ pub fn format_diff(report: &DiffReport, color: bool) -> String {
         if change.suppressed {
             out.push_str(&format!("  (diff not shown: --suppress {})\n", change.kind));
         }
+        if change.change == Change::Kept {
+            out.push_str(
+                "  (left out of the chart; helm.sh/resource-policy: keep leaves it in the cluster)\n",
+            );
+        }
         for line in change.diff.as_deref().unwrap_or("").lines() {
             let paint = match line.as_bytes().first() {
                 _ if !color => None,
@@ -109,6 +120,7 @@ pub fn format_simple(report: &DiffReport) -> String {
         let mark = match change.change {
             Change::Added => '+',
             Change::Removed => '-',
+            Change::Kept => '=',
             _ => '~',
         };
         let renamed = renamed_from(change)

@@ -76,6 +76,9 @@ pub enum Change {
     Changed,
     Unchanged,
     Renamed,
+    /// Gone from the manifest but annotated `helm.sh/resource-policy: keep`:
+    /// Helm leaves it in the cluster, so it is no removal.
+    Kept,
 }
 
 /// One resource's fate.
@@ -108,6 +111,13 @@ pub struct Summary {
     pub change: usize,
     pub remove: usize,
     pub unchanged: usize,
+    /// Resources left out of the manifest that Helm keeps (`helm.sh/resource-policy: keep`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kept: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,7 +176,10 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
             }
         }
     }
-    let removed: Vec<usize> = (0..old_docs.len()).filter(|&i| !matched[i]).collect();
+    // A kept resource stays in the cluster: it is neither removed nor renamed.
+    let (kept, removed): (Vec<usize>, Vec<usize>) = (0..old_docs.len())
+        .filter(|&i| !matched[i])
+        .partition(|&i| old_docs[i].head.is_kept());
     let mut removed_changes: Vec<Option<ResourceChange>> = removed
         .iter()
         .map(|&i| Some(whole(&old_docs[i], Change::Removed, options)))
@@ -188,6 +201,10 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
         }
     }
     changes.extend(removed_changes.into_iter().flatten());
+    changes.extend(
+        kept.iter()
+            .map(|&i| change_of(&old_docs[i], Change::Kept, options, None)),
+    );
 
     let mut summary = Summary::default();
     for change in &changes {
@@ -196,6 +213,7 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
             Change::Removed => summary.remove += 1,
             Change::Changed | Change::Renamed => summary.change += 1,
             Change::Unchanged => summary.unchanged += 1,
+            Change::Kept => summary.kept += 1,
         }
     }
     if !options.list_unchanged {

@@ -44,7 +44,8 @@ fn matched_by_identity_and_counted() {
             add: 1,
             change: 1,
             remove: 1,
-            unchanged: 0
+            unchanged: 0,
+            kept: 0
         }
     );
     let hunk = report.changes[0].diff.as_deref().unwrap();
@@ -140,7 +141,8 @@ fn renames_pair_similar_resources_of_one_kind() {
             add: 0,
             change: 1,
             remove: 0,
-            unchanged: 0
+            unchanged: 0,
+            kept: 0
         }
     );
     let strict = diff(
@@ -367,7 +369,8 @@ fn identical_documents_are_counted_without_being_listed_unless_asked() {
             add: 0,
             change: 1,
             remove: 0,
-            unchanged: 1
+            unchanged: 1,
+            kept: 0
         }
     );
     assert_eq!(quick.changes.len(), 1);
@@ -640,4 +643,34 @@ fn resources_alike_but_for_their_names_are_all_paired_as_renames() {
             change.name.strip_prefix("new-")
         );
     }
+}
+
+#[test]
+fn a_resource_helm_keeps_is_shown_as_kept_not_removed() {
+    let kept = SERVICE.replace(
+        "  name: web\n",
+        "  name: web\n  annotations:\n    helm.sh/resource-policy: keep\n",
+    );
+    let report = diff(&stream(&[DEPLOY, &kept]), &stream(&[DEPLOY]), &opts());
+    assert_eq!((report.summary.remove, report.summary.kept), (0, 1));
+    assert!(
+        !report.has_changes(),
+        "a kept resource changes nothing in the cluster"
+    );
+    assert_eq!(report.changes[0].change, Change::Kept);
+    let printed = format_diff(&report, false);
+    assert!(
+        printed.starts_with("web, web, Service (core) kept\n  (left out of the chart;"),
+        "{printed}"
+    );
+    assert!(
+        printed.ends_with("0 to add, 0 to change, 0 to remove, 1 kept\n"),
+        "{printed}"
+    );
+    assert!(format_simple(&report).starts_with("= kept      v1 Service web/web\n"));
+    assert!(format_json(&report).contains("\"change\": \"kept\""));
+    // Any other policy (or none) is a removal, and so is `keep` on the new side only.
+    let other = kept.replace("keep", "delete");
+    let report = diff(&stream(&[&other]), "", &opts());
+    assert_eq!((report.summary.remove, report.summary.kept), (1, 0));
 }

@@ -1,6 +1,7 @@
 //! A fast, conservative reader for the plain block YAML that templates
 //! produce: it checks a document line by line and reads its head (apiVersion,
-//! kind, metadata name and namespace, the hook annotation) without building
+//! kind, metadata name and namespace, the hook and resource-policy
+//! annotations) without building
 //! a YAML tree.
 //!
 //! Validating the rendered output with a full YAML parser costs more than
@@ -232,7 +233,7 @@ fn child_section(section: Section, key: &str, seen: &mut [bool; 6]) -> Option<Se
         (Section::Top, "apiVersion" | "kind") | (Section::Metadata, "name" | "namespace") => {
             Section::HeadScalar
         }
-        (Section::Annotations, "helm.sh/hook") => Section::HeadScalar,
+        (Section::Annotations, "helm.sh/hook" | "helm.sh/resource-policy") => Section::HeadScalar,
         _ => Section::Other,
     })
 }
@@ -258,6 +259,7 @@ fn record(head: &mut Head, section: Section, key: &str, scalar: Scalar) -> Optio
         (Section::Metadata, "name") => head.name = text()?,
         (Section::Metadata, "namespace") => head.namespace = Some(text()?),
         (Section::Annotations, "helm.sh/hook") => head.hook = Some(text()?),
+        (Section::Annotations, "helm.sh/resource-policy") => head.resource_policy = Some(text()?),
         _ => {}
     }
     Some(())

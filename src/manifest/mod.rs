@@ -40,6 +40,17 @@ pub struct Head {
     pub namespace: Option<String>,
     /// The `helm.sh/hook` annotation, when the document is a hook.
     pub hook: Option<String>,
+    /// The `helm.sh/resource-policy` annotation (`keep`: Helm never deletes it).
+    pub resource_policy: Option<String>,
+}
+
+impl Head {
+    /// Helm leaves the resource in the cluster when it leaves the chart.
+    pub fn is_kept(&self) -> bool {
+        self.resource_policy
+            .as_deref()
+            .is_some_and(|policy| policy.trim().eq_ignore_ascii_case("keep"))
+    }
 }
 
 /// Every document of a render: resources in install order, then hooks.
@@ -67,18 +78,18 @@ static SEPARATOR: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?:^|\s*\n)---\s*").expect("a valid pattern"));
 
 impl Manifest {
-    /// Splits, checks and orders the rendered templates of `chart_name`;
-    /// also says which hooks were left out for naming unknown events.
+    /// Splits, checks and orders the rendered templates; also says which
+    /// hooks were left out for naming unknown events. `file_of` names a
+    /// template's file on disk, for errors.
     pub fn from_rendered(
         rendered: &Rendered,
-        chart_name: &str,
         file_of: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<(Manifest, Vec<String>), ManifestError> {
         // Checking the output is as costly as rendering it: one template per job.
         let per_template = crate::parallel::map(
             &rendered.templates,
             |t| t.text.len(),
-            |template| Self::documents_of(template, chart_name, file_of),
+            |template| Self::documents_of(template, file_of),
         );
         let mut documents = Vec::new();
         for template_documents in per_template {
@@ -108,10 +119,8 @@ impl Manifest {
     /// The documents of one rendered template, each checked and identified.
     fn documents_of(
         template: &RenderedTemplate,
-        chart_name: &str,
         file_of: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<Vec<Document>, ManifestError> {
-        let source = format!("{chart_name}/templates/{}", template.name);
         let mut documents = Vec::new();
         // Lines are counted incrementally: counting from the start for
         // every document is quadratic in a template with thousands of them.
@@ -123,7 +132,7 @@ impl Manifest {
                 yaml_error_in(&template.text, 1, file_of(&template.name), line, problem)
             })?;
             documents.push(Document {
-                source: source.clone(),
+                source: template.source.clone(),
                 template: template.name.clone(),
                 line,
                 text: text.to_string(),
@@ -302,18 +311,25 @@ fn parse_head_fully(text: &str) -> Result<Head, Problem> {
         }
     })?;
     let metadata = raw.metadata.unwrap_or_default();
-    let hook = metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get("helm.sh/hook"))
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
+    let annotation = |key: &str| {
+        metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let (hook, resource_policy) = (
+        annotation("helm.sh/hook"),
+        annotation("helm.sh/resource-policy"),
+    );
     Ok(Head {
         api_version: raw.api_version.unwrap_or_default(),
         kind: raw.kind.unwrap_or_default(),
         name: metadata.name.unwrap_or_default(),
         namespace: metadata.namespace,
         hook,
+        resource_policy,
     })
 }
 
@@ -360,12 +376,13 @@ mod tests {
                 .iter()
                 .map(|(name, text)| RenderedTemplate {
                     name: name.to_string(),
+                    source: format!("app/templates/{name}"),
                     text: text.to_string(),
                 })
                 .collect(),
             notes: None,
         };
-        Manifest::from_rendered(&rendered, "app", &|n| format!("templates/{n}")).map(|(m, _)| m)
+        Manifest::from_rendered(&rendered, &|n| format!("templates/{n}")).map(|(m, _)| m)
     }
 
     #[test]

@@ -233,3 +233,6 @@ fn corrupt_manifest(location: String, error: &DiffError) -> StoreError {
         problem: RecordProblem::InvalidManifest { line, message },
     }
 }
+
+#[cfg(test)]
+mod tests;

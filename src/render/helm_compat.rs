@@ -73,10 +73,32 @@ pub fn from_json(text: &str) -> Result<Value, Error> {
 /// `{{ values.labels | to_yaml | nindent(4) }}`: a newline, then every line
 /// indented by `width` spaces, blank lines included (Helm's `nindent`).
 pub fn nindent(value: &Value, width: usize) -> Result<String, Error> {
-    Ok(nindent_text(
-        &plain_string(defined(value, "nindent")?),
-        width,
-    ))
+    let text = plain_string(defined(value, "nindent")?);
+    check_indent("nindent", &text, width)?;
+    Ok(nindent_text(&text, width))
+}
+
+/// The widest indentation `indent`, `nindent` and `tojson(indent=...)`
+/// take: far beyond any YAML a person reads, and a bound on what a typo
+/// (`nindent(2000000000)`) can make a render allocate.
+pub const MAX_INDENT_WIDTH: usize = 10_000;
+
+/// Refuses a width past [`MAX_INDENT_WIDTH`], or an indented text larger
+/// than a render may produce.
+fn check_indent(filter: &str, text: &str, width: usize) -> Result<(), Error> {
+    if width > MAX_INDENT_WIDTH {
+        return Err(invalid(format!(
+            "{filter}: a width of {width} spaces is more than the {MAX_INDENT_WIDTH} kinja allows"
+        )));
+    }
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    if text.len().saturating_add(lines.saturating_mul(width)) > super::MAX_OUTPUT_BYTES {
+        return Err(invalid(format!(
+            "{filter}: the indented text would pass {} MiB, more than a render may produce",
+            super::MAX_OUTPUT_BYTES >> 20
+        )));
+    }
+    Ok(())
 }
 
 fn nindent_text(text: &str, width: usize) -> String {
@@ -98,6 +120,13 @@ fn nindent_text(text: &str, width: usize) -> String {
 /// undefined value as `null`, `false`, `""` or "undefined"; in kinja a
 /// missing value is an error everywhere except `default`, `is defined` and `if`.
 pub fn tojson(value: &Value, indent: Option<Value>, args: Kwargs) -> Result<Value, Error> {
+    let width = match &indent {
+        Some(width) => width.as_usize(),
+        None => args.peek::<Option<usize>>("indent").ok().flatten(),
+    };
+    if let Some(width) = width {
+        check_indent("tojson", "", width)?;
+    }
     minijinja::filters::tojson(defined(value, "tojson")?, indent, args)
 }
 
@@ -120,7 +149,13 @@ pub fn indent(
     blank_lines: Option<bool>,
     args: Kwargs,
 ) -> Result<Value, Error> {
-    let text = [Value::from(plain_string(defined(value, "indent")?))];
+    let plain = plain_string(defined(value, "indent")?);
+    let given = match width {
+        Some(width) => Some(width),
+        None => args.peek::<Option<usize>>("width")?,
+    };
+    check_indent("indent", &plain, given.unwrap_or(0))?;
+    let text = [Value::from(plain)];
     let (input,): (minijinja::value::StringInput,) = minijinja::value::from_args(&text)?;
     minijinja::filters::indent(input, width, first_line, blank_lines, args)
 }
@@ -266,6 +301,10 @@ thread_local! {
 /// How deep `tpl` may nest inside itself before we call it runaway recursion.
 const MAX_TPL_DEPTH: usize = 32;
 
+/// What a `tpl` template is named: after the template that started it
+/// (errors name that template's place, not a file).
+pub const TPL_NAME_PREFIX: &str = "tpl in ";
+
 /// `{{ tpl(values.greeting) }}`: renders a string as a template with the
 /// same context objects, so values may hold templates (`"{{ release.name }}-db"`).
 pub fn tpl(state: &State, text: &str, _kwargs: Kwargs) -> Result<String, Error> {
@@ -282,8 +321,8 @@ pub fn tpl(state: &State, text: &str, _kwargs: Kwargs) -> Result<String, Error> 
     );
     // Named after the template that started it, however deep the nesting.
     let name = match state.name() {
-        nested if nested.starts_with("tpl in ") => nested.to_string(),
-        outer => format!("tpl in {outer}"),
+        nested if nested.starts_with(TPL_NAME_PREFIX) => nested.to_string(),
+        outer => format!("{TPL_NAME_PREFIX}{outer}"),
     };
     TPL_DEPTH.with(|d| d.set(depth + 1));
     let result = state.env().render_named_str(&name, text, context);
@@ -312,6 +351,17 @@ pub fn format_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indentation_wider_than_the_limit_is_refused() {
+        let huge = Value::from("x");
+        let error = nindent(&huge, 2_000_000_000).unwrap_err();
+        assert!(error.to_string().contains("2000000000 spaces"), "{error}");
+        let many_lines = Value::from("a\n".repeat(100_000));
+        let error = nindent(&many_lines, MAX_INDENT_WIDTH).unwrap_err();
+        assert!(error.to_string().contains("would pass 256 MiB"), "{error}");
+        assert!(nindent(&huge, MAX_INDENT_WIDTH).is_ok());
+    }
 
     #[test]
     fn nindent_pads_every_line_like_helm() {

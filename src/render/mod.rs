@@ -28,6 +28,8 @@ use minijinja::{Environment, UndefinedBehavior};
 pub struct RenderedTemplate {
     /// The path relative to `templates/`.
     pub name: String,
+    /// Its path in output, `CHART/templates/NAME`, as printed in `# Source:`.
+    pub source: String,
     pub text: String,
 }
 
@@ -93,13 +95,19 @@ impl<'c> Renderer<'c> {
 
         let mut templates = Vec::with_capacity(jobs.len());
         let mut notes = None;
+        let mut total = 0;
         for (name, output) in jobs.iter().zip(outputs) {
             let text = output?;
+            total += text.len();
+            if total > MAX_OUTPUT_BYTES {
+                return Err(RenderError::too_large(self.chart.template_file_path(name)));
+            }
             if *name == "NOTES.txt" {
                 notes = Some(text);
             } else if !crate::chart::is_notes_name(name) {
                 templates.push(RenderedTemplate {
                     name: name.to_string(),
+                    source: self.chart.source_path(name),
                     text,
                 });
             }
@@ -124,11 +132,44 @@ impl<'c> Renderer<'c> {
     }
 
     fn render_one(&self, name: &str, context: &TemplateContext) -> Result<String, RenderError> {
-        let seen = context.for_template(name);
+        let file = self.chart.template_file_path(name);
+        let _named = crate::memory::rendering(&file);
+        let seen = context.for_template(&self.chart.source_path(name));
         let to_error = |e: minijinja::Error| {
             RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n), Some(&seen))
         };
         let template = self.env.get_template(name).map_err(to_error)?;
-        template.render(seen.clone()).map_err(to_error)
+        let mut output = CappedOutput(Vec::new());
+        template
+            .render_captured_to(seen.clone(), &mut output)
+            .map_err(|e| match e.kind() {
+                // Raised by the capped output, outside any template's place.
+                minijinja::ErrorKind::WriteFailure => RenderError::too_large(file.clone()),
+                _ => to_error(e),
+            })?;
+        Ok(String::from_utf8(output.0).expect("templates write text"))
+    }
+}
+
+/// The most text one render may produce, all templates together: far
+/// above any real chart (5,000 apps of the fleet chart are 11 MB), low
+/// enough that a runaway template ends in an error, not out of memory.
+pub const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
+
+/// A template's output, refusing to grow past [`MAX_OUTPUT_BYTES`]
+/// (minijinja reports the refusal as a write failure).
+struct CappedOutput(Vec<u8>);
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + bytes.len() > MAX_OUTPUT_BYTES {
+            return Err(std::io::Error::other("the output limit is reached"));
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

@@ -42,23 +42,6 @@ impl YamlError {
         }
     }
 
-    /// Some scanner errors give only a byte offset (`control characters are
-    /// not allowed at position 33`, located at line 1); turn it into the line
-    /// and column of `text` it is.
-    fn located_in(mut self, text: &str) -> Self {
-        if let Some(offset) = self
-            .message
-            .rsplit_once("at position ")
-            .and_then(|(_, n)| n.trim().parse::<usize>().ok())
-            && let Some(before) = text.get(..offset.min(text.len()))
-        {
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            self.line = Some(1 + before.matches('\n').count());
-            self.column = Some(1 + before[line_start..].chars().count());
-        }
-        self
-    }
-
     fn from_serde(err: serde_yaml::Error) -> Self {
         let location = err.location();
         let mut message = err.to_string();
@@ -80,8 +63,7 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
     let text = prepare(text)?;
     let mut merged = Map::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let Tree(value) =
-            Tree::deserialize(document).map_err(|e| YamlError::from_serde(e).located_in(text))?;
+        let Tree(value) = Tree::deserialize(document).map_err(YamlError::from_serde)?;
         match value {
             Value::Null => {}
             Value::Object(map) => crate::values::merge_maps(&mut merged, map),
@@ -100,8 +82,7 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
 /// and for `Chart.yaml`.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     let text = prepare(text)?;
-    let Tree(value) =
-        serde_yaml::from_str(text).map_err(|e| YamlError::from_serde(e).located_in(text))?;
+    let Tree(value) = serde_yaml::from_str(text).map_err(YamlError::from_serde)?;
     Ok(value)
 }
 
@@ -109,15 +90,48 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
 /// ignored by the struct's own serde rules. This validates the whole text.
 pub fn parse_typed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let text = prepare(text)?;
-    serde_yaml::from_str(text).map_err(|e| YamlError::from_serde(e).located_in(text))
+    serde_yaml::from_str(text).map_err(YamlError::from_serde)
 }
 
-/// Drops a byte-order mark (Windows editors write one; Helm reads past it)
-/// and refuses absurd flow nesting.
+/// Drops a byte-order mark (Windows editors write one; Helm reads past it),
+/// refuses the characters YAML forbids (with their line and column, which
+/// the scanner reports only as a byte offset) and absurd flow nesting.
 fn prepare(text: &str) -> Result<&str, YamlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_characters(text)?;
     depth::check_flow_depth(text)?;
     Ok(text)
+}
+
+/// YAML's printable characters (YAML 1.2 section 5.1, as libyaml checks them):
+/// tab, line breaks, and everything printable; no other C0 or C1 control
+/// character, no DEL, no U+FFFE or U+FFFF.
+fn check_characters(text: &str) -> Result<(), YamlError> {
+    let printable = |c: char| matches!(c as u32, 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..);
+    // ASCII is checked byte by byte: records and manifests run to megabytes.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let c = if bytes[at] < 0x80 {
+            bytes[at] as char
+        } else {
+            text[at..].chars().next().expect("at a character boundary")
+        };
+        if !printable(c) {
+            let before = &text[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            return Err(YamlError {
+                message: format!(
+                    "control characters are not allowed (U+{:04X}); remove it or write it as an escape in a double-quoted string",
+                    c as u32
+                ),
+                line: Some(1 + before.matches('\n').count()),
+                column: Some(1 + before[line_start..].chars().count()),
+            });
+        }
+        at += c.len_utf8();
+    }
+    Ok(())
 }
 
 /// The name of a JSON value's type as a user thinks of it.
@@ -221,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn an_error_given_as_a_byte_offset_gets_its_line_and_column() {
+    fn a_control_character_is_refused_with_its_line_and_column() {
         let error = parse_value("a: 1\nb: 2\nc: \"x\u{1}y\"\n").unwrap_err();
         assert!(
             error.message.contains("control characters"),

@@ -26,7 +26,8 @@ pub struct TemplateContext {
     chart: Value,
     capabilities: Value,
     files: Value,
-    chart_name: String,
+    /// `CHART/templates`.
+    base_path: String,
 }
 
 impl TemplateContext {
@@ -45,12 +46,13 @@ impl TemplateContext {
                 api_versions => Value::from(Serde(&capabilities.api_versions)),
             },
             files: Value::from_object(FilesObject(Arc::new(chart.files.clone()))),
-            chart_name: chart.metadata.name.clone(),
+            base_path: chart.source_path("").trim_end_matches('/').to_string(),
         }
     }
 
-    /// The context for one template (`template.name` is `CHART/templates/NAME`).
-    pub fn for_template(&self, template_name: &str) -> Value {
+    /// The context for one template; `source` is its path in output
+    /// (`CHART/templates/NAME`, from [`Chart::source_path`]).
+    pub fn for_template(&self, source: &str) -> Value {
         minijinja::context! {
             values => self.values.clone(),
             release => self.release.clone(),
@@ -58,8 +60,8 @@ impl TemplateContext {
             capabilities => self.capabilities.clone(),
             files => self.files.clone(),
             template => minijinja::context! {
-                name => format!("{}/templates/{}", self.chart_name, template_name),
-                base_path => format!("{}/templates", self.chart_name),
+                name => source,
+                base_path => self.base_path.clone(),
             },
         }
     }

@@ -52,6 +52,24 @@ impl RenderError {
     pub fn kind(&self) -> RenderErrorKind {
         self.kind
     }
+
+    /// The render's output passed its limit in `file`.
+    pub fn too_large(file: String) -> RenderError {
+        RenderError {
+            kind: RenderErrorKind::TooLarge,
+            file,
+            line: None,
+            message: too_large_message(),
+            snippet: None,
+        }
+    }
+}
+
+fn too_large_message() -> String {
+    format!(
+        "the rendered output passed {} MiB, more than a render may produce, and the render was stopped; is there a runaway loop?",
+        super::MAX_OUTPUT_BYTES >> 20
+    )
 }
 
 /// The fuel budget of one template render: far above any real chart (the
@@ -72,7 +90,7 @@ impl RenderError {
         let err = innermost(outer);
         let place = |e: &minijinja::Error| {
             let name = e.name().unwrap_or("<template>");
-            if name.starts_with("tpl in ") {
+            if name.starts_with(super::helm_compat::TPL_NAME_PREFIX) {
                 name.to_string()
             } else {
                 file_of(name)
@@ -91,6 +109,8 @@ impl RenderError {
                 "the template ran more than {FUEL_PER_TEMPLATE} steps and was stopped; is there a runaway loop?"
             ),
             ErrorKind::SyntaxError => format!("syntax error: {}", err.detail().unwrap_or_default()),
+            // The only writer that fails is the one that caps the output.
+            ErrorKind::WriteFailure => too_large_message(),
             kind => {
                 let detail = err
                     .detail()
@@ -110,6 +130,7 @@ impl RenderError {
             ErrorKind::SyntaxError => RenderErrorKind::Syntax,
             ErrorKind::UndefinedError => RenderErrorKind::Undefined,
             ErrorKind::OutOfFuel => RenderErrorKind::OutOfFuel,
+            ErrorKind::WriteFailure => RenderErrorKind::TooLarge,
             _ => RenderErrorKind::Failed,
         };
         RenderError {
