@@ -21,6 +21,22 @@ pub struct RenderOutput {
 
 /// Coalesces the chart defaults under `user_values`, checks the schema and
 /// the chart's `kubeVersion`, renders every template and builds the manifest.
+///
+/// ```
+/// use kinja::chart::Chart;
+/// use kinja::pipeline::render_chart;
+/// use kinja::render::{Capabilities, ReleaseInfo};
+///
+/// let chart = Chart::load("charts/seedapp".as_ref()).unwrap();
+/// let mut user_values = kinja::values::Values::new();
+/// user_values.insert("replicaCount".into(), 5.into());
+/// let release = ReleaseInfo::for_render("shop", "web");
+/// let output = render_chart(&chart, user_values, &release, &Capabilities::default()).unwrap();
+/// let text = output.manifest.to_text();
+/// assert!(text.starts_with("---\n# Source: seedapp/templates/"));
+/// assert!(text.contains("replicas: 5"));
+/// assert_eq!(output.values["replicaCount"], 5);
+/// ```
 pub fn render_chart(
     chart: &Chart,
     user_values: Values,

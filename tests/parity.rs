@@ -8,6 +8,9 @@
 //! cases are reported as *ignored* (never as passed) with a loud notice;
 //! with `CI=true` a missing helm fails the run.
 
+mod common;
+
+use common::kinja_binary;
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_yaml::Value;
 use std::path::{Path, PathBuf};
@@ -493,7 +496,7 @@ fn run_case(helm: &Path, case: &Case) -> Result<(), Failed> {
     kinja_args.extend(case.args.iter().cloned());
 
     let helm_run = run(helm, &helm_args)?;
-    let kinja_run = run(Path::new(env!("CARGO_BIN_EXE_kinja")), &kinja_args)?;
+    let kinja_run = run(&kinja_binary(), &kinja_args)?;
 
     if let Some(expected) = case.error {
         if helm_run.ok {

@@ -208,7 +208,7 @@ fn eight_concurrent_releases_get_revisions_one_to_eight() {
     let dir = store();
     let children: Vec<_> = (0..8)
         .map(|i| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_kinja"))
+            std::process::Command::new(common::kinja_binary())
                 .args(["release", "shop", CHART, "-n", "web", "--set"])
                 .arg(format!("replicaCount={}", i + 1))
                 .arg("--store")
@@ -465,7 +465,7 @@ fn uninstall_racing_releases_never_lets_two_writers_in() {
         let dir = store();
         release(dir.path(), &[]);
         let spawn = |args: &[&str]| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_kinja"))
+            std::process::Command::new(common::kinja_binary())
                 .args(args)
                 .arg("--store")
                 .arg(dir.path())

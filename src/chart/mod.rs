@@ -107,6 +107,13 @@ pub enum ChartError {
 
 impl Chart {
     /// Loads a chart folder.
+    ///
+    /// ```
+    /// let chart = kinja::chart::Chart::load("charts/seedapp".as_ref()).unwrap();
+    /// assert_eq!(chart.metadata.name, "seedapp");
+    /// assert!(chart.templates.iter().any(|t| t.name == "deployment.yaml"));
+    /// assert_eq!(chart.source_path("service.yaml"), "seedapp/templates/service.yaml");
+    /// ```
     pub fn load(dir: &Path) -> Result<Chart, ChartError> {
         let shown = dir.display().to_string();
         let meta = std::fs::metadata(dir).map_err(|_| ChartError::NotFound {

@@ -148,6 +148,18 @@ fn group_of(api_version: &str) -> &str {
 }
 
 /// Compares two manifest streams, each given as (name for errors, text).
+///
+/// ```
+/// use kinja::diff::{Change, DiffOptions, diff_manifests, summary_line};
+///
+/// let old = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  size: '1'\n";
+/// let new = old.replace("'1'", "'2'");
+/// let report = diff_manifests(("old.yaml", old), ("new.yaml", &new), &DiffOptions::default()).unwrap();
+/// assert_eq!(report.changes[0].change, Change::Changed);
+/// // Both sides are normalized (keys sorted, one quoting style) before they are compared.
+/// assert!(report.changes[0].diff.as_deref().unwrap().contains("-  size: \"1\"\n+  size: \"2\""));
+/// assert_eq!(summary_line(&report.summary), "0 to add, 1 to change, 0 to remove");
+/// ```
 pub fn diff_manifests(
     old: (&str, &str),
     new: (&str, &str),

@@ -11,7 +11,8 @@
 //! # let dir = tempfile::tempdir().unwrap();
 //! let store = FileStore::new(dir.path());
 //! let chart = Chart::load("charts/seedapp".as_ref()).unwrap();
-//! let request = UpgradeRequest::new("shop", "web", &chart, &Capabilities::default());
+//! let capabilities = Capabilities::default();
+//! let request = UpgradeRequest::new("shop", "web", &chart, &capabilities);
 //! let first = upgrade(&store, &request).unwrap();
 //! assert_eq!((first.record.revision, first.record.status), (1, Status::Deployed));
 //! assert_eq!(first.record.description, "Install complete");
@@ -147,7 +148,8 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
     };
     // Before anything is written: a manifest the diff refuses (one
     // resource twice) must not become a revision.
-    let summary = change_summary(store, previous, &record)?;
+    let new = compare::Side::new("this revision", record.manifest.clone());
+    let summary = change_summary(store, previous, &new, &record.namespace)?;
     let record = lock.append(record, request.history_max)?;
     Ok(Recorded {
         record,
@@ -195,7 +197,9 @@ pub fn rollback(
     record.first_deployed = previous.map_or_else(now_rfc3339, |p| p.first_deployed.clone());
     record.last_deployed = now_rfc3339();
     record.description = format!("Rollback to {target}");
-    let summary = change_summary(store, previous, &record)?;
+    // The manifest comes from the target's record: a broken one is that record's fault.
+    let new = compare::Side::of_record(store, &record);
+    let summary = change_summary(store, previous, &new, namespace)?;
     let record = lock.append(record, history_max)?;
     Ok(RolledBack {
         record,
@@ -204,19 +208,19 @@ pub fn rollback(
     })
 }
 
-/// What `record` changes against the live manifest of `previous`.
+/// What `new` changes against the live manifest of `previous`.
 fn change_summary(
     store: &dyn Store,
     previous: Option<&Record>,
-    record: &Record,
+    new: &compare::Side,
+    namespace: &str,
 ) -> Result<Summary, Error> {
     let options = DiffOptions {
-        default_namespace: record.namespace.clone(),
+        default_namespace: namespace.to_string(),
         ..DiffOptions::default()
     };
     let old = compare::Side::of_live(store, previous, "previous revision");
-    let new = compare::Side::new("this revision", record.manifest.clone());
-    Ok(compare::diff(&old, &new, &options)?.summary)
+    Ok(compare::diff(&old, new, &options)?.summary)
 }
 
 /// A stored manifest that is not a valid manifest: the record is corrupt,

@@ -83,7 +83,22 @@ impl<F: FnMut() -> std::io::Result<String>> Stdin for F {
 }
 
 /// Builds the user-supplied values (Helm's `config`): every `-f` file, then the
-/// `--set` family, in Helm's order.
+/// `--set` family, in Helm's order. `-` (a file or `--set-file`) reads `stdin`.
+///
+/// ```
+/// use kinja::values::{ValuesOptions, load_user_values};
+///
+/// let options = ValuesOptions {
+///     files: vec!["-".into()],
+///     set: vec!["image.tag=1.27,replicaCount=3".into()],
+///     ..ValuesOptions::default()
+/// };
+/// let mut stdin = || Ok("image: {repository: nginx, tag: '1.25'}\n".to_string());
+/// let values = load_user_values(&options, &mut stdin).unwrap();
+/// assert_eq!(values["image"]["tag"], "1.27", "--set wins over files");
+/// assert_eq!(values["image"]["repository"], "nginx");
+/// assert_eq!(values["replicaCount"], 3);
+/// ```
 pub fn load_user_values(
     options: &ValuesOptions,
     stdin: &mut dyn Stdin,

@@ -46,8 +46,16 @@ impl TestChart {
     }
 }
 
+/// The binary under test: `KINJA_BIN` when set (CI points it at the release
+/// build), else the one cargo built for this test run.
+pub fn kinja_binary() -> PathBuf {
+    std::env::var_os("KINJA_BIN")
+        .filter(|path| !path.is_empty())
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kinja")), PathBuf::from)
+}
+
 pub fn kinja() -> Command {
-    let mut cmd = Command::cargo_bin("kinja").expect("the kinja binary");
+    let mut cmd = Command::new(kinja_binary());
     cmd.env_remove("NO_COLOR")
         .timeout(std::time::Duration::from_secs(30));
     cmd
