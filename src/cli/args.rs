@@ -6,6 +6,7 @@
 
 use crate::chart::Chart;
 use crate::error::Error;
+use crate::release::UpgradeRequest;
 use crate::render::{Capabilities, KubeVersion};
 use crate::store::FileStore;
 use crate::values::{self, Values, ValuesOptions};
@@ -88,6 +89,13 @@ impl ChartArgs {
         capabilities
     }
 
+    /// For the commands that render a release: refuses a bad release name
+    /// before anything is read, then loads.
+    pub fn load_for_release(&self, name: &str) -> Result<ChartInputs, Error> {
+        crate::names::validate_release_name(name)?;
+        self.load()
+    }
+
     /// Loads the chart and reads the values flags (`-` reads standard input).
     pub fn load(&self) -> Result<ChartInputs, Error> {
         let chart = Chart::load(&self.chart)?;
@@ -98,6 +106,16 @@ impl ChartArgs {
             user_values,
             capabilities: self.to_capabilities(),
         })
+    }
+}
+
+impl ChartInputs {
+    /// A request to render these inputs as the next revision of a release.
+    pub fn upgrade_request<'a>(&'a self, name: &'a str, namespace: &'a str) -> UpgradeRequest<'a> {
+        UpgradeRequest {
+            user_values: self.user_values.clone(),
+            ..UpgradeRequest::new(name, namespace, &self.chart, &self.capabilities)
+        }
     }
 }
 

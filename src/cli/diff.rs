@@ -2,11 +2,10 @@
 //! by resource. Each subcommand gets its two sides from [`crate::release::compare`]
 //! (or the two files), then one diff prints them.
 
-use super::args::{ChartArgs, ChartInputs, NamespaceArg, ReleaseRef};
+use super::args::{ChartArgs, NamespaceArg, ReleaseRef};
 use super::{Outcome, print_warnings, write_out};
 use crate::diff::{DiffOptions, format_diff, format_json, format_simple};
 use crate::error::Error;
-use crate::release::UpgradeRequest;
 use crate::release::compare::{self, Side};
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -206,21 +205,8 @@ fn use_color(choice: ColorChoice) -> bool {
 /// The latest revision's manifest and the next render of the chart.
 fn upgrade_sides(args: &UpgradeArgs, stderr: &mut dyn Write) -> Result<(Side, Side), Error> {
     let release = &args.release;
-    crate::names::validate_release_name(&release.name)?;
-    let ChartInputs {
-        chart,
-        user_values,
-        capabilities,
-    } = args.inputs.load()?;
-    let request = UpgradeRequest {
-        user_values,
-        ..UpgradeRequest::new(
-            &release.name,
-            &release.namespace.namespace,
-            &chart,
-            &capabilities,
-        )
-    };
+    let inputs = args.inputs.load_for_release(&release.name)?;
+    let request = inputs.upgrade_request(&release.name, &release.namespace.namespace);
     let sides = compare::upgrade_sides(&release.store.open()?, &request, args.diff.show_secrets)?;
     // Only once the render worked, so an error stays the first line on stderr.
     if sides.new_install {

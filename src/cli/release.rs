@@ -2,9 +2,7 @@
 //! release history, kept in the store. Each handler calls one function of
 //! [`crate::release`] or [`crate::store`] and prints what it returns.
 
-use super::args::{
-    ChartArgs, ChartInputs, HistoryMaxArg, ListFormatArg, NamespaceArg, ReleaseRef, StoreArgs,
-};
+use super::args::{ChartArgs, HistoryMaxArg, ListFormatArg, NamespaceArg, ReleaseRef, StoreArgs};
 use super::{print_warnings, write_out};
 use crate::diff::summary_line;
 use crate::error::Error;
@@ -117,17 +115,11 @@ pub fn release(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
-    crate::names::validate_release_name(&args.name)?;
-    let ChartInputs {
-        chart,
-        user_values,
-        capabilities,
-    } = args.inputs.load()?;
+    let inputs = args.inputs.load_for_release(&args.name)?;
     let request = UpgradeRequest {
-        user_values,
         description: args.description.clone(),
         history_max: args.history_max.history_max,
-        ..UpgradeRequest::new(&args.name, &args.namespace.namespace, &chart, &capabilities)
+        ..inputs.upgrade_request(&args.name, &args.namespace.namespace)
     };
     let done = ops::upgrade(&args.store.open()?, &request)?;
     print_warnings(&done.warnings, stderr);
