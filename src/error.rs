@@ -2,7 +2,7 @@
 //! module has its own error type whose variants (or `kind`) tell a caller
 //! what went wrong without reading its text; this type only gathers them.
 //! It sits above the modules it wraps: none of them returns it, except the
-//! ones that run several stages (`pipeline`, `release`).
+//! ones that run several stages (`pipeline`, `release`) and the CLI.
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -22,6 +22,9 @@ pub enum Error {
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    /// A file the user named (`diff files`) that could not be read.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     /// A release name or namespace that breaks Kubernetes' rules.
     #[error(transparent)]
     Name(#[from] crate::names::NameError),

@@ -54,16 +54,27 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// A file the user named that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct InputError {
+    /// The path as given, or `<stdin>`.
+    pub path: String,
+    pub reason: String,
+}
+
 /// A manifest (or any text) the user names: a file, or `-` for standard
 /// input; errors name the file.
-pub fn read_named(path: &str) -> Result<String, crate::Error> {
+pub fn read_named(path: &str) -> Result<String, InputError> {
     let result = if path == "-" {
         read_stdin()
     } else {
         read_text_file(Path::new(path))
     };
-    let shown = if path == "-" { "<stdin>" } else { path };
-    result.map_err(|e| crate::Error::io(Path::new(shown), &e))
+    result.map_err(|e| InputError {
+        path: if path == "-" { "<stdin>" } else { path }.to_string(),
+        reason: io_reason(&e),
+    })
 }
 
 #[cfg(test)]

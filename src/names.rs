@@ -18,6 +18,12 @@ pub struct NameError {
     message: String,
 }
 
+impl NameError {
+    pub fn kind(&self) -> NameKind {
+        self.kind
+    }
+}
+
 /// Which rule a [`NameError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

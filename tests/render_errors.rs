@@ -502,10 +502,17 @@ fn a_long_line_of_broken_output_is_cut_in_the_snippet() {
 /// naming it, not in an abort or the OOM killer.
 #[test]
 fn a_string_doubled_in_a_loop_is_stopped_with_an_error() {
-    let chart = TestChart::new(&[(
-        "templates/double.yaml",
-        "{% set ns = namespace(s=\"x\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}a: {{ ns.s | length }}\n",
-    )]);
+    // Other templates beside it, so it may run on a worker thread (the
+    // main thread holds the stdout and stderr locks meanwhile).
+    let filler = format!("{{# {} #}}\nkind: A\n", "x".repeat(1000));
+    let chart = TestChart::new(&[
+        (
+            "templates/double.yaml",
+            "{% set ns = namespace(s=\"x\") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}a: {{ ns.s | length }}\n",
+        ),
+        ("templates/a.yaml", &filler),
+        ("templates/b.yaml", &filler),
+    ]);
     let err = user_error(&mut chart.render(&[]));
     assert!(
         err.contains("templates/double.yaml: the template needs more than 1 GiB"),
@@ -546,4 +553,12 @@ fn indentation_widths_are_bounded() {
             "{filter}: {err}"
         );
     }
+}
+
+#[test]
+fn the_output_limit_is_for_the_whole_render_not_each_template() {
+    let half = "{% for i in range(15000) %}{{ \"y\" * 10000 }}{% endfor %}";
+    let chart = TestChart::new(&[("templates/a.yaml", half), ("templates/b.yaml", half)]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(err.contains("the rendered output passed 256 MiB"), "{err}");
 }

@@ -2,18 +2,29 @@
 
 use crate::manifest::ManifestError;
 
+/// Which of the two manifests an error is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffSide {
+    Old,
+    New,
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DiffError {
     /// A document of one side could not be read. Its snippet is already
     /// gone when the document may hold a Secret and secrets are hidden.
-    #[error(transparent)]
-    Manifest(#[from] ManifestError),
+    #[error("{error}")]
+    Manifest {
+        side: DiffSide,
+        error: ManifestError,
+    },
     /// One side holds one resource twice.
     #[error(
         "{file}:{line}: two documents are the same resource ({resource}); a manifest holds each resource once"
     )]
     DuplicateResource {
+        side: DiffSide,
         /// The side's name (a file, `revision 3`, `the new render`).
         file: String,
         line: usize,
@@ -23,11 +34,10 @@ pub enum DiffError {
 }
 
 impl DiffError {
-    /// The name of the side the error is in.
-    pub fn side(&self) -> &str {
+    /// The side the error is in.
+    pub fn side(&self) -> DiffSide {
         match self {
-            DiffError::Manifest(error) => &error.file,
-            DiffError::DuplicateResource { file, .. } => file,
+            DiffError::Manifest { side, .. } | DiffError::DuplicateResource { side, .. } => *side,
         }
     }
 }

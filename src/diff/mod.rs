@@ -3,7 +3,8 @@
 //!
 //! Resources are matched by identity (API group, kind, namespace, name; the
 //! release namespace where a document has none) and each is added, removed,
-//! changed or unchanged. Documents are compared by their text first, and
+//! changed or unchanged; a removed one annotated `helm.sh/resource-policy:
+//! keep` is kept instead (Helm leaves it in the cluster). Documents are compared by their text first, and
 //! only the ones that differ are parsed, normalized (keys sorted, comments
 //! dropped) and diffed, so a large manifest with few changes is cheap and
 //! reordering keys or documents is never a change.
@@ -28,7 +29,7 @@ mod normalize;
 mod read;
 mod renames;
 
-pub use error::DiffError;
+pub use error::{DiffError, DiffSide};
 pub use format::{format_diff, format_json, format_simple, summary_line};
 
 use crate::manifest::Document;

@@ -3,10 +3,17 @@
 //! giving each its identity, and refusing a manifest that holds one
 //! resource twice, however its copies were paired.
 
-use super::DiffError;
+use super::{DiffError, DiffSide};
 use super::{DiffOptions, Identity, identity};
 use crate::manifest::{Document, Piece, split_stream};
 use std::collections::{HashMap, HashSet};
+
+/// One of the two manifests: which side it is, and its name for errors.
+#[derive(Debug, Clone, Copy)]
+struct Input<'a> {
+    side: DiffSide,
+    name: &'a str,
+}
 
 /// Both manifests, read as far as the diff needs.
 pub struct Read {
@@ -31,11 +38,21 @@ pub fn read(
 ) -> Result<Read, DiffError> {
     let old_pieces = split_stream(old.1);
     let new_pieces = split_stream(new.1);
+    let (old_in, new_in) = (
+        Input {
+            side: DiffSide::Old,
+            name: old.0,
+        },
+        Input {
+            side: DiffSide::New,
+            name: new.0,
+        },
+    );
     // Listing unchanged resources needs every head, so then every document is read.
     let pairs = if options.list_unchanged {
         Vec::new()
     } else {
-        pair_identical((old.0, &old_pieces), (new.0, &new_pieces), options)?
+        pair_identical((old_in, &old_pieces), (new_in, &new_pieces), options)?
     };
     let mut old_paired = vec![false; old_pieces.len()];
     let mut new_paired = vec![false; new_pieces.len()];
@@ -43,13 +60,13 @@ pub fn read(
         old_paired[o] = true;
         new_paired[n] = true;
     }
-    let old_docs = read_unpaired(old.0, &old_pieces, &old_paired, options)?;
-    let new_docs = read_unpaired(new.0, &new_pieces, &new_paired, options)?;
-    let old_index = index(&old_docs, old.0, options)?;
-    let new_index = index(&new_docs, new.0, options)?;
+    let old_docs = read_unpaired(old_in, &old_pieces, &old_paired, options)?;
+    let new_docs = read_unpaired(new_in, &new_pieces, &new_paired, options)?;
+    let old_index = index(&old_docs, old_in, options)?;
+    let new_index = index(&new_docs, new_in, options)?;
     let list_items_paired = check_pairs(
-        (old.0, &old_pieces, &old_index),
-        (new.0, &new_pieces, &new_index),
+        (old_in, &old_pieces, &old_index),
+        (new_in, &new_pieces, &new_index),
         &pairs,
         options,
     )?;
@@ -67,8 +84,8 @@ pub fn read(
 /// document twice on one side is one resource twice: an error. (Nameless
 /// ones, made with `generateName`, may repeat; a repeat stays unpaired.)
 fn pair_identical(
-    (old_name, old_pieces): (&str, &[Piece]),
-    (new_name, new_pieces): (&str, &[Piece]),
+    (old_name, old_pieces): (Input, &[Piece]),
+    (new_name, new_pieces): (Input, &[Piece]),
     options: &DiffOptions,
 ) -> Result<Vec<(usize, usize)>, DiffError> {
     const ABSENT: usize = usize::MAX;
@@ -98,7 +115,7 @@ fn pair_identical(
 }
 
 /// A document that repeats an earlier one on its side: an error unless it is nameless.
-fn refuse_repeat(piece: &Piece, file: &str, options: &DiffOptions) -> Result<(), DiffError> {
+fn refuse_repeat(piece: &Piece, file: Input, options: &DiffOptions) -> Result<(), DiffError> {
     let doc = read_piece(piece, file, options)?;
     if doc.head.name.is_empty() {
         Ok(())
@@ -112,8 +129,8 @@ fn refuse_repeat(piece: &Piece, file: &str, options: &DiffOptions) -> Result<(),
 /// contents). A paired document is read only when its plainly written kind
 /// and name are shared with another document, or are not plainly written.
 fn check_pairs(
-    (old_name, old_pieces, old_index): (&str, &[Piece], &Index),
-    (new_name, new_pieces, new_index): (&str, &[Piece], &Index),
+    (old_name, old_pieces, old_index): (Input, &[Piece], &Index),
+    (new_name, new_pieces, new_index): (Input, &[Piece], &Index),
     pairs: &[(usize, usize)],
     options: &DiffOptions,
 ) -> Result<usize, DiffError> {
@@ -161,7 +178,7 @@ fn check_pairs(
 
 /// Reads the documents not already paired by text; a `List` stands for its items.
 fn read_unpaired(
-    file: &str,
+    file: Input,
     pieces: &[Piece],
     paired: &[bool],
     options: &DiffOptions,
@@ -182,14 +199,17 @@ fn read_unpaired(
 
 /// Reads one document; a YAML error in what may be a Secret is reported
 /// without its lines, which could be the Secret's values.
-fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Document, DiffError> {
-    piece.to_document(file).map_err(|error| {
-        if !options.show_secrets && super::mask::may_hold_secret(piece.text) {
-            error.without_snippet().into()
-        } else {
-            error.into()
-        }
-    })
+fn read_piece(piece: &Piece, file: Input, options: &DiffOptions) -> Result<Document, DiffError> {
+    piece
+        .to_document(file.name)
+        .map_err(|error| DiffError::Manifest {
+            side: file.side,
+            error: if !options.show_secrets && super::mask::may_hold_secret(piece.text) {
+                error.without_snippet()
+            } else {
+                error
+            },
+        })
 }
 
 /// The items of a core `v1` `List` (or `ConfigMapList`, ...) as documents
@@ -198,7 +218,7 @@ fn read_piece(piece: &Piece, file: &str, options: &DiffOptions) -> Result<Docume
 /// is a list whose items are not all Kubernetes objects.
 fn list_items(
     list: &Document,
-    file: &str,
+    file: Input,
     options: &DiffOptions,
 ) -> Result<Option<Vec<Document>>, DiffError> {
     if list.head.api_version != "v1" || !list.head.kind.ends_with("List") {
@@ -234,7 +254,7 @@ fn list_items(
 
 /// Identifies every document. Two with one identity are a broken manifest;
 /// nameless ones (`generateName`) are told apart by their order instead.
-fn index(docs: &[Document], file: &str, options: &DiffOptions) -> Result<Index, DiffError> {
+fn index(docs: &[Document], file: Input, options: &DiffOptions) -> Result<Index, DiffError> {
     let mut ids = Vec::with_capacity(docs.len());
     let mut by_id = HashMap::with_capacity(docs.len());
     for (position, doc) in docs.iter().enumerate() {
@@ -252,10 +272,11 @@ fn index(docs: &[Document], file: &str, options: &DiffOptions) -> Result<Index, 
     Ok(Index { ids, by_id })
 }
 
-fn duplicate_error(doc: &Document, file: &str, options: &DiffOptions) -> DiffError {
+fn duplicate_error(doc: &Document, file: Input, options: &DiffOptions) -> DiffError {
     let id = identity(doc, options);
     DiffError::DuplicateResource {
-        file: file.to_string(),
+        side: file.side,
+        file: file.name.to_string(),
         line: doc.line,
         resource: format!(
             "{} {} {}/{}",

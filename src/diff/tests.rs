@@ -189,7 +189,7 @@ fn diff_error(old: &str, new: &str) -> DiffError {
 /// A diff that fails on a broken document: the manifest error.
 fn broken_document(old: &str, new: &str) -> crate::manifest::ManifestError {
     match diff_error(old, new) {
-        DiffError::Manifest(error) => error,
+        DiffError::Manifest { error, .. } => error,
         other => panic!("expected a broken document, got {other:?}"),
     }
 }
@@ -212,7 +212,13 @@ fn one_resource_twice_is_an_error_however_the_copies_pair_up() {
     ];
     for (old, new, file) in cases {
         let error = diff_error(&old, &new);
-        assert_eq!(error.side(), file, "{old} / {new}");
+        let side = if file == "old.yaml" {
+            DiffSide::Old
+        } else {
+            DiffSide::New
+        };
+        assert_eq!(error.side(), side, "{old} / {new}");
+        assert!(error.to_string().starts_with(file), "{error}");
         assert!(
             matches!(&error, DiffError::DuplicateResource { resource, .. } if resource == "v1 ConfigMap web/dup"),
             "{error}"
@@ -391,13 +397,13 @@ fn identical_documents_are_counted_without_being_listed_unless_asked() {
 fn broken_inputs_are_errors() {
     let err = diff_manifests(("old.yaml", "kind: [\n"), ("new.yaml", ""), &opts()).unwrap_err();
     assert!(
-        matches!(&err, DiffError::Manifest(e) if e.file == "old.yaml"),
+        matches!(&err, DiffError::Manifest { side: DiffSide::Old, error } if error.file == "old.yaml"),
         "{err}"
     );
     let twice = stream(&[DEPLOY, DEPLOY]);
     let err = diff_manifests(("old.yaml", ""), ("new.yaml", &twice), &opts()).unwrap_err();
     assert!(
-        matches!(&err, DiffError::DuplicateResource { file, .. } if file == "new.yaml"),
+        matches!(&err, DiffError::DuplicateResource { side: DiffSide::New, file, .. } if file == "new.yaml"),
         "{err}"
     );
 }

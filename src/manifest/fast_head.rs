@@ -43,8 +43,26 @@ struct Opened {
     by_item: bool,
 }
 
+/// Whether every character is one this reader understands: printable for
+/// YAML (a forbidden one, even in a comment or block scalar, is the parser's
+/// to report) and no line break but `\n` and `\r` (libyaml also breaks
+/// lines at U+0085, U+2028 and U+2029).
+fn plain_characters(text: &str) -> bool {
+    let ascii = |b: u8| (b >= 0x20 && b != 0x7f) || matches!(b, b'\t' | b'\n' | b'\r');
+    if text.is_ascii() {
+        return text.bytes().all(ascii);
+    }
+    text.chars().all(|c| match u8::try_from(c) {
+        Ok(b) if b < 0x80 => ascii(b),
+        _ => crate::yaml::is_printable(c) && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'),
+    })
+}
+
 /// Reads the head of `text` if it is in the simple subset; `None` otherwise.
 pub fn read_head(text: &str) -> Option<Head> {
+    if !plain_characters(text) {
+        return None;
+    }
     let mut head = Head::default();
     let mut seen = [false; 6];
     // Open blocks: (indent, kind, the section its entries belong to).

@@ -271,7 +271,69 @@ struct RawHead {
 struct RawMetadata {
     name: Option<String>,
     namespace: Option<String>,
-    annotations: Option<HashMap<String, serde_yaml::Value>>,
+    annotations: Option<HashMap<String, crate::yaml::AnyValue>>,
+}
+
+/// A whole document as read for its head: an object, or valid YAML that
+/// is something else (a scalar, a list), told apart while parsing once.
+enum ReadDocument {
+    Object(RawHead),
+    NotAnObject,
+}
+
+impl<'de> serde::Deserialize<'de> for ReadDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ReadDocumentVisitor)
+    }
+}
+
+struct ReadDocumentVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ReadDocumentVisitor {
+    type Value = ReadDocument;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Kubernetes object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ReadDocument, A::Error> {
+        use serde::Deserialize;
+        RawHead::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            .map(ReadDocument::Object)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ReadDocument, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_unit<E>(self) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
+
+    fn visit_none<E>(self) -> Result<ReadDocument, E> {
+        Ok(ReadDocument::NotAnObject)
+    }
 }
 
 /// Why a document could not be read: its kind, a message, and the line
@@ -292,24 +354,19 @@ fn parse_head(text: &str) -> Result<Head, Problem> {
 }
 
 fn parse_head_fully(text: &str) -> Result<Head, Problem> {
-    let raw: RawHead = crate::yaml::parse_typed(text).map_err(|e| {
-        // Valid YAML that is no mapping (a scalar, a list) is not an object;
-        // anything else is broken YAML.
-        match crate::yaml::parse_value(text) {
-            Ok(value) if !value.is_object() => Problem {
-                kind: ManifestErrorKind::NotAnObject,
-                message:
-                    "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
-                        .to_string(),
-                line: 1,
-            },
-            _ => Problem {
-                kind: ManifestErrorKind::InvalidYaml,
-                message: e.message,
-                line: e.line.unwrap_or(1),
-            },
-        }
+    let document: ReadDocument = crate::yaml::parse_typed(text).map_err(|e| Problem {
+        kind: ManifestErrorKind::InvalidYaml,
+        message: e.message,
+        line: e.line.unwrap_or(1),
     })?;
+    let ReadDocument::Object(raw) = document else {
+        return Err(Problem {
+            kind: ManifestErrorKind::NotAnObject,
+            message: "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
+                .to_string(),
+            line: 1,
+        });
+    };
     let metadata = raw.metadata.unwrap_or_default();
     let annotation = |key: &str| {
         metadata
@@ -476,6 +533,11 @@ mod tests {
             );
         }
         assert!(corpus.len() > 40, "the snapshots hold the corpus");
+        // The head annotations, which the example charts do not use.
+        corpus.push(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/resource-policy: keep\n    note: |\n      a block\n# a comment\nspec: {}\n"
+                .to_string(),
+        );
         let fast_count = corpus
             .iter()
             .filter(|d| fast_head::read_head(d).is_some())
@@ -494,8 +556,34 @@ mod tests {
             seed
         };
         const PIECES: &[&str] = &[
-            ":", " ", "-", "#", "\"", "'", "\t", "\n", "  ", "- ", ": ", "{", "[", "|", "&", "*",
-            "!", "\\", "\n  ", "kind", "---", "null", "1",
+            ":",
+            " ",
+            "-",
+            "#",
+            "\"",
+            "'",
+            "\t",
+            "\n",
+            "  ",
+            "- ",
+            ": ",
+            "{",
+            "[",
+            "|",
+            "&",
+            "*",
+            "!",
+            "\\",
+            "\n  ",
+            "kind",
+            "---",
+            "null",
+            "1",
+            "\u{7f}",
+            "\u{85}",
+            "\u{1}",
+            "\u{9c}",
+            "helm.sh/resource-policy: ",
         ];
         let mut checked = 0;
         for round in 0..20_000 {
@@ -533,8 +621,18 @@ mod tests {
 
     #[test]
     fn a_scalar_document_is_refused() {
-        let err = manifest(&[("s.yaml", "just some prose\n")]).unwrap_err();
-        assert_eq!(err.kind, ManifestErrorKind::NotAnObject);
-        assert!(err.message.contains("must be a mapping"), "{}", err.message);
+        for document in [
+            "just some prose\n",
+            ".inf\n",
+            "- a\n- {b: 1}\n",
+            "~\n",
+            "[a, {x: .inf}]\n",
+        ] {
+            let err = manifest(&[("s.yaml", document)]).unwrap_err();
+            assert_eq!(err.kind, ManifestErrorKind::NotAnObject, "{document}");
+            assert!(err.message.contains("must be a mapping"), "{}", err.message);
+        }
+        let err = manifest(&[("s.yaml", "kind: [x\n")]).unwrap_err();
+        assert_eq!(err.kind, ManifestErrorKind::InvalidYaml);
     }
 }

@@ -5,7 +5,7 @@
 //! read is reported as a corrupt record with its path.
 
 use super::{UpgradeRequest, corrupt_manifest, live, next_release};
-use crate::diff::{DiffOptions, DiffReport, diff_manifests};
+use crate::diff::{DiffOptions, DiffReport, DiffSide, diff_manifests};
 use crate::error::Error;
 use crate::store::{Record, Store, StoreError};
 
@@ -59,11 +59,11 @@ pub fn diff(old: &Side, new: &Side, options: &DiffOptions) -> Result<DiffReport,
         options,
     )
     .map_err(|error| {
-        let stored = [old, new]
-            .into_iter()
-            .find(|side| side.label == error.side())
-            .and_then(|side| side.location.clone());
-        match stored {
+        let side = match error.side() {
+            DiffSide::Old => old,
+            DiffSide::New => new,
+        };
+        match side.location.clone() {
             Some(location) => corrupt_manifest(location, &error).into(),
             None => error.into(),
         }

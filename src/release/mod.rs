@@ -51,11 +51,6 @@ pub fn next_release(name: &str, namespace: &str, previous: Option<&Record>) -> R
     }
 }
 
-/// The manifest a new revision replaces: nothing once the release was uninstalled.
-pub fn live_manifest(latest: Option<&Record>) -> &str {
-    live(latest).map_or("", |record| &record.manifest)
-}
-
 /// What `kinja release` renders and records.
 #[derive(Debug, Clone)]
 pub struct UpgradeRequest<'a> {
@@ -110,7 +105,7 @@ pub struct Recorded {
 /// holds one resource twice.
 pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, Error> {
     crate::names::validate_release_name(request.name)?;
-    let lock = store.lock(request.namespace, request.name)?;
+    let lock = store.lock(request.namespace, request.name, request.history_max)?;
     let previous = lock.latest();
     let release = next_release(request.name, request.namespace, previous);
     let rendered = crate::pipeline::render_chart(
@@ -150,7 +145,7 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
     // resource twice) must not become a revision.
     let new = compare::Side::new("this revision", record.manifest.clone());
     let summary = change_summary(store, previous, &new, &record.namespace)?;
-    let record = lock.append(record, request.history_max)?;
+    let record = lock.append(record)?;
     Ok(Recorded {
         record,
         summary,
@@ -177,7 +172,7 @@ pub fn rollback(
 ) -> Result<RolledBack, Error> {
     // Refuse a missing release before the lock creates its folder.
     store.get(namespace, name, None)?;
-    let lock = store.lock(namespace, name)?;
+    let lock = store.lock(namespace, name, history_max)?;
     let previous = lock.latest();
     // Under the lock: a release landing meanwhile cannot shift "the previous one".
     let latest = previous.map_or(0, |p| p.revision);
@@ -200,7 +195,7 @@ pub fn rollback(
     // The manifest comes from the target's record: a broken one is that record's fault.
     let new = compare::Side::of_record(store, &record);
     let summary = change_summary(store, previous, &new, namespace)?;
-    let record = lock.append(record, history_max)?;
+    let record = lock.append(record)?;
     Ok(RolledBack {
         record,
         target,
@@ -227,7 +222,7 @@ fn change_summary(
 /// and the error names its file (the checksum only proves kinja wrote it).
 fn corrupt_manifest(location: String, error: &DiffError) -> StoreError {
     let (line, message) = match error {
-        DiffError::Manifest(e) => (e.line, e.message.clone()),
+        DiffError::Manifest { error, .. } => (error.line, error.message.clone()),
         DiffError::DuplicateResource { line, resource, .. } => {
             (*line, format!("it holds one resource twice ({resource})"))
         }

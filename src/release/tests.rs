@@ -185,3 +185,25 @@ fn a_broken_render_hides_its_lines_unless_secrets_are_shown() {
     let shown = compare::upgrade_sides(&f.store, &request, true).unwrap_err();
     assert!(shown.to_string().contains("hunter2"), "{shown}");
 }
+
+#[test]
+fn a_corrupt_record_due_for_pruning_is_reported_before_anything_renders() {
+    let f = fixture();
+    upgrade(&f.store, &f.request(1)).unwrap();
+    upgrade(&f.store, &f.request(2)).unwrap();
+    let first = f.store.location("web", "shop", 1);
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, text.replace("Install complete", "Edited")).unwrap();
+    // A chart that fails to render: the corrupt record still comes first.
+    let mut chart = f.chart.clone();
+    chart.default_values.clear();
+    let request = UpgradeRequest {
+        history_max: 1,
+        ..UpgradeRequest::new("shop", "web", &chart, &f.capabilities)
+    };
+    let error = upgrade(&f.store, &request).unwrap_err();
+    assert!(
+        matches!(&error, Error::Store(StoreError::Corrupt { path, .. }) if *path == first),
+        "{error}"
+    );
+}

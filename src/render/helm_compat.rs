@@ -154,7 +154,8 @@ pub fn indent(
         Some(width) => Some(width),
         None => args.peek::<Option<usize>>("width")?,
     };
-    check_indent("indent", &plain, given.unwrap_or(0))?;
+    // minijinja's default width is 4.
+    check_indent("indent", &plain, given.unwrap_or(4))?;
     let text = [Value::from(plain)];
     let (input,): (minijinja::value::StringInput,) = minijinja::value::from_args(&text)?;
     minijinja::filters::indent(input, width, first_line, blank_lines, args)

@@ -22,6 +22,7 @@ pub use error::{RenderError, RenderErrorKind};
 use crate::chart::Chart;
 use crate::values::Values;
 use minijinja::{Environment, UndefinedBehavior};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One template's output, before it is split into documents.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,13 +96,8 @@ impl<'c> Renderer<'c> {
 
         let mut templates = Vec::with_capacity(jobs.len());
         let mut notes = None;
-        let mut total = 0;
         for (name, output) in jobs.iter().zip(outputs) {
             let text = output?;
-            total += text.len();
-            if total > MAX_OUTPUT_BYTES {
-                return Err(RenderError::too_large(self.chart.template_file_path(name)));
-            }
             if *name == "NOTES.txt" {
                 notes = Some(text);
             } else if !crate::chart::is_notes_name(name) {
@@ -128,10 +124,17 @@ impl<'c> Renderer<'c> {
                 .find(|t| t.name == *name)
                 .map_or(0, |t| t.source.len())
         };
-        crate::parallel::map(jobs, size, |name| self.render_one(name, context))
+        // One output budget for all templates, however many run at once.
+        let budget = AtomicUsize::new(0);
+        crate::parallel::map(jobs, size, |name| self.render_one(name, context, &budget))
     }
 
-    fn render_one(&self, name: &str, context: &TemplateContext) -> Result<String, RenderError> {
+    fn render_one(
+        &self,
+        name: &str,
+        context: &TemplateContext,
+        budget: &AtomicUsize,
+    ) -> Result<String, RenderError> {
         let file = self.chart.template_file_path(name);
         let _named = crate::memory::rendering(&file);
         let seen = context.for_template(&self.chart.source_path(name));
@@ -139,7 +142,11 @@ impl<'c> Renderer<'c> {
             RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n), Some(&seen))
         };
         let template = self.env.get_template(name).map_err(to_error)?;
-        let mut output = CappedOutput(Vec::new());
+        let mut output = CappedOutput {
+            text: Vec::new(),
+            reserved: 0,
+            budget,
+        };
         template
             .render_captured_to(seen.clone(), &mut output)
             .map_err(|e| match e.kind() {
@@ -147,7 +154,7 @@ impl<'c> Renderer<'c> {
                 minijinja::ErrorKind::WriteFailure => RenderError::too_large(file.clone()),
                 _ => to_error(e),
             })?;
-        Ok(String::from_utf8(output.0).expect("templates write text"))
+        Ok(String::from_utf8(output.finish()).expect("templates write text"))
     }
 }
 
@@ -156,16 +163,44 @@ impl<'c> Renderer<'c> {
 /// enough that a runaway template ends in an error, not out of memory.
 pub const MAX_OUTPUT_BYTES: usize = 256 * 1024 * 1024;
 
-/// A template's output, refusing to grow past [`MAX_OUTPUT_BYTES`]
-/// (minijinja reports the refusal as a write failure).
-struct CappedOutput(Vec<u8>);
+/// A template's output, drawing on the render's shared budget of
+/// [`MAX_OUTPUT_BYTES`] (minijinja reports a refusal as a write failure).
+/// It reserves in growing chunks, so the shared counter is touched rarely,
+/// and gives back what it did not use when the template is done.
+struct CappedOutput<'b> {
+    text: Vec<u8>,
+    /// Bytes taken from the budget so far, at least `text.len()`.
+    reserved: usize,
+    budget: &'b AtomicUsize,
+}
 
-impl std::io::Write for CappedOutput {
+impl CappedOutput<'_> {
+    fn finish(self) -> Vec<u8> {
+        self.budget
+            .fetch_sub(self.reserved - self.text.len(), Ordering::Relaxed);
+        self.text
+    }
+}
+
+impl std::io::Write for CappedOutput<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if self.0.len() + bytes.len() > MAX_OUTPUT_BYTES {
-            return Err(std::io::Error::other("the output limit is reached"));
+        let needed = self.text.len() + bytes.len();
+        if needed > self.reserved {
+            let exact = needed - self.reserved;
+            let chunk = exact.max(self.text.len() / 8).max(4096);
+            let before = self.budget.fetch_add(chunk, Ordering::Relaxed);
+            if before + chunk <= MAX_OUTPUT_BYTES {
+                self.reserved += chunk;
+            } else {
+                // Near the limit: take only what this write needs.
+                self.budget.fetch_sub(chunk - exact, Ordering::Relaxed);
+                self.reserved += exact;
+                if before + exact > MAX_OUTPUT_BYTES {
+                    return Err(std::io::Error::other("the output limit is reached"));
+                }
+            }
         }
-        self.0.extend_from_slice(bytes);
+        self.text.extend_from_slice(bytes);
         Ok(bytes.len())
     }
 

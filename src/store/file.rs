@@ -217,6 +217,7 @@ impl Store for FileStore {
         &'s self,
         namespace: &str,
         name: &str,
+        history_max: usize,
     ) -> Result<Box<dyn ReleaseLock + 's>, StoreError> {
         check_names(namespace, name)?;
         let file = self.lock_file(namespace, name)?;
@@ -225,12 +226,43 @@ impl Store for FileStore {
             Some(&latest) => Some(self.read(namespace, name, latest)?),
             None => None,
         };
+        // Checked before anything is rendered or written: a corrupt record
+        // stops the release rather than being pruned unseen.
+        let kept = revisions.len() + 1;
+        let pruned = if history_max == 0 {
+            Vec::new()
+        } else {
+            revisions[..kept.saturating_sub(history_max).min(revisions.len())].to_vec()
+        };
+        for &old in &pruned {
+            self.verify(namespace, name, old)?;
+        }
+        // Normally only the latest is deployed; a crash between writing a
+        // revision and superseding the one before can leave an older one so.
+        let mut still_deployed = Vec::new();
+        for &old in revisions.iter().rev().skip(1) {
+            if pruned.contains(&old) {
+                continue;
+            }
+            match self.peek_status(namespace, name, old) {
+                Some(status) if status != Status::Deployed => {}
+                _ => {
+                    let earlier = self.read(namespace, name, old)?;
+                    if earlier.status == Status::Deployed {
+                        still_deployed.push(earlier);
+                    }
+                }
+            }
+        }
+        still_deployed.extend(latest.clone().filter(|p| p.status == Status::Deployed));
         Ok(Box::new(FileLock {
             store: self,
             namespace: namespace.to_string(),
             name: name.to_string(),
             revisions,
             latest,
+            pruned,
+            still_deployed,
             _file: file,
         }))
     }
@@ -282,6 +314,10 @@ struct FileLock<'s> {
     /// The revisions on disk when the lock was taken (none can appear while it is held).
     revisions: Vec<u64>,
     latest: Option<Record>,
+    /// Verified when the lock was taken: deleted after the append.
+    pruned: Vec<u64>,
+    /// Earlier deployed revisions, to mark superseded after the append.
+    still_deployed: Vec<Record>,
     _file: File,
 }
 
@@ -302,40 +338,19 @@ impl ReleaseLock for FileLock<'_> {
         self.store.read(&self.namespace, &self.name, revision)
     }
 
-    fn append(
-        self: Box<Self>,
-        mut record: Record,
-        history_max: usize,
-    ) -> Result<Record, StoreError> {
-        let (store, namespace, name) = (self.store, self.namespace.as_str(), self.name.as_str());
-        let revisions = &self.revisions;
-        // Checked before anything is written: a corrupt record stops the
-        // release rather than being pruned unseen.
-        let kept = revisions.len() + 1;
-        let pruned = &revisions[..kept.saturating_sub(history_max).min(revisions.len())];
-        let pruned = if history_max == 0 { &[][..] } else { pruned };
-        for &old in pruned {
-            store.verify(namespace, name, old)?;
-        }
-        // Normally only the latest is deployed; a crash between writing a
-        // revision and superseding the one before can leave an older one so.
-        let mut still_deployed = Vec::new();
-        for &old in revisions.iter().rev().skip(1) {
-            if pruned.contains(&old) {
-                continue;
-            }
-            match store.peek_status(namespace, name, old) {
-                Some(status) if status != Status::Deployed => {}
-                _ => {
-                    let earlier = store.read(namespace, name, old)?;
-                    if earlier.status == Status::Deployed {
-                        still_deployed.push(earlier);
-                    }
-                }
-            }
-        }
-        still_deployed.extend(self.latest.clone().filter(|p| p.status == Status::Deployed));
-
+    fn append(self: Box<Self>, mut record: Record) -> Result<Record, StoreError> {
+        // The lock file stays bound (and locked) until the append returns.
+        let FileLock {
+            store,
+            namespace,
+            name,
+            revisions,
+            pruned,
+            still_deployed,
+            _file: _locked,
+            ..
+        } = *self;
+        let (namespace, name) = (namespace.as_str(), name.as_str());
         record.name = name.to_string();
         record.namespace = namespace.to_string();
         record.revision = match revisions.last() {
@@ -364,7 +379,7 @@ impl ReleaseLock for FileLock<'_> {
             earlier.status = Status::Superseded;
             store.write(&earlier)?;
         }
-        for &old in pruned {
+        for &old in &pruned {
             let path = store.record_path(namespace, name, old);
             fs::remove_file(&path).map_err(|e| io_error(&path, &e))?;
         }

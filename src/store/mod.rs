@@ -11,7 +11,7 @@
 //! use kinja::store::{FileStore, Store, StoreError};
 //! # let dir = tempfile::tempdir().unwrap();
 //! let store = FileStore::new(dir.path());
-//! let lock = store.lock("web", "shop").unwrap();
+//! let lock = store.lock("web", "shop", 10).unwrap();
 //! assert!(lock.latest().is_none(), "a new release has no revisions");
 //! drop(lock);
 //! assert!(matches!(
@@ -91,12 +91,17 @@ pub trait Store {
     /// The latest revision of every release, in one namespace or all.
     fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError>;
 
-    /// Takes the release's write lock, held until the returned lock is
-    /// dropped or appends: concurrent writers of one release take turns.
+    /// Takes the release's write lock for one new revision, held until the
+    /// returned lock is dropped or appends: concurrent writers of one
+    /// release take turns. The records the append will prune (beyond
+    /// `history_max`, if non-zero) or supersede are verified here, before
+    /// the caller renders anything: a corrupt one stops the write, and none
+    /// is pruned unseen.
     fn lock<'s>(
         &'s self,
         namespace: &str,
         name: &str,
+        history_max: usize,
     ) -> Result<Box<dyn ReleaseLock + 's>, StoreError>;
 
     /// Removes a release; with `keep_history`, marks its latest revision
@@ -123,10 +128,9 @@ pub trait ReleaseLock {
 
     /// Writes `record` as the next revision (the store sets its name,
     /// namespace and revision number). Every earlier deployed revision
-    /// becomes superseded and history beyond `history_max` (if non-zero) is
-    /// pruned, oldest first. The records to be pruned or superseded are
-    /// verified first: a corrupt one stops the write, and none is pruned unseen.
-    fn append(self: Box<Self>, record: Record, history_max: usize) -> Result<Record, StoreError>;
+    /// becomes superseded and history beyond the lock's `history_max` is
+    /// pruned, oldest first.
+    fn append(self: Box<Self>, record: Record) -> Result<Record, StoreError>;
 }
 
 /// Resolves the store folder: `--store`, `$KINJA_STORE`, `$XDG_DATA_HOME/kinja`

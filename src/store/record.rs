@@ -134,6 +134,7 @@ impl Record {
     }
 
     /// A small deployed record, for examples and tests.
+    #[doc(hidden)]
     pub fn example() -> Record {
         Record {
             name: "shop".into(),

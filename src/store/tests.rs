@@ -10,8 +10,8 @@ fn store() -> (tempfile::TempDir, FileStore) {
 }
 
 fn append(store: &FileStore, history_max: usize) -> Record {
-    let lock = store.lock("web", "shop").unwrap();
-    lock.append(Record::example(), history_max).unwrap()
+    let lock = store.lock("web", "shop", history_max).unwrap();
+    lock.append(Record::example()).unwrap()
 }
 
 fn statuses(store: &FileStore) -> Vec<(u64, Status)> {
@@ -76,8 +76,7 @@ fn a_corrupt_record_due_for_pruning_stops_the_append() {
     let first = dir.path().join("web/shop/v1.yaml");
     let text = std::fs::read_to_string(&first).unwrap();
     std::fs::write(&first, text.replace("Install complete", "Edited")).unwrap();
-    let lock = store.lock("web", "shop").unwrap();
-    let error = lock.append(Record::example(), 1).unwrap_err();
+    let error = store.lock("web", "shop", 1).map(|_| ()).unwrap_err();
     assert!(
         matches!(&error, StoreError::Corrupt { path, problem: RecordProblem::ChecksumMismatch } if path.ends_with("v1.yaml")),
         "{error}"
@@ -92,11 +91,11 @@ fn concurrent_writers_take_turns_and_get_consecutive_revisions() {
     std::thread::scope(|scope| {
         for _ in 0..6 {
             scope.spawn(|| {
-                let lock = store.lock("web", "shop").unwrap();
+                let lock = store.lock("web", "shop", 0).unwrap();
                 let latest = lock.latest().map_or(0, |r| r.revision);
                 // Holding the lock: nobody else can write meanwhile.
                 std::thread::sleep(std::time::Duration::from_millis(5));
-                let written = lock.append(Record::example(), 0).unwrap();
+                let written = lock.append(Record::example()).unwrap();
                 assert_eq!(written.revision, latest + 1);
             });
         }
@@ -110,7 +109,7 @@ fn names_that_are_not_kubernetes_names_never_become_paths() {
     let (_dir, store) = store();
     for (namespace, name) in [("../up", "shop"), ("web", "../../etc"), ("web", "Shop")] {
         assert!(matches!(
-            store.lock(namespace, name).map(|_| ()),
+            store.lock(namespace, name, 10).map(|_| ()),
             Err(StoreError::InvalidName(_))
         ));
         assert!(matches!(

@@ -13,6 +13,10 @@ mod read;
 
 pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
 
+/// Any YAML value as the parser reads it (tags and all), for fields whose
+/// shape is not known (annotations a document may or may not hold as text).
+pub type AnyValue = serde_yaml::Value;
+
 use read::Tree;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -103,11 +107,16 @@ fn prepare(text: &str) -> Result<&str, YamlError> {
     Ok(text)
 }
 
-/// YAML's printable characters (YAML 1.2 section 5.1, as libyaml checks them):
-/// tab, line breaks, and everything printable; no other C0 or C1 control
-/// character, no DEL, no U+FFFE or U+FFFF.
+/// Whether YAML allows `c` at all (YAML 1.2 section 5.1, as libyaml checks
+/// them): tab, line breaks, and everything printable; no other C0 or C1
+/// control character, no DEL, no U+FFFE or U+FFFF.
+pub fn is_printable(c: char) -> bool {
+    matches!(c as u32, 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..)
+}
+
+/// Refuses a character [`is_printable`] does not allow, naming its line and
+/// column (the scanner gives only a byte offset).
 fn check_characters(text: &str) -> Result<(), YamlError> {
-    let printable = |c: char| matches!(c as u32, 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..);
     // ASCII is checked byte by byte: records and manifests run to megabytes.
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -117,7 +126,7 @@ fn check_characters(text: &str) -> Result<(), YamlError> {
         } else {
             text[at..].chars().next().expect("at a character boundary")
         };
-        if !printable(c) {
+        if !is_printable(c) {
             let before = &text[..at];
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             return Err(YamlError {
