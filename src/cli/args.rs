@@ -122,7 +122,7 @@ impl ChartInputs {
 /// The release namespace.
 #[derive(Debug, Clone, Args)]
 pub struct NamespaceArg {
-    /// The release namespace; documents that name none are in it
+    /// The release's namespace (diffs also give it to documents that name none)
     #[arg(short = 'n', long, default_value = "default")]
     pub namespace: String,
 }

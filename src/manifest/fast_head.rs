@@ -48,14 +48,14 @@ struct Opened {
 /// to report) and no line break but `\n` and `\r` (libyaml also breaks
 /// lines at U+0085, U+2028 and U+2029).
 fn plain_characters(text: &str) -> bool {
-    let ascii = |b: u8| (b >= 0x20 && b != 0x7f) || matches!(b, b'\t' | b'\n' | b'\r');
-    if text.is_ascii() {
-        return text.bytes().all(ascii);
+    let seen = crate::yaml::scan_characters(text.as_bytes());
+    if seen.forbidden_ascii {
+        return false;
     }
-    text.chars().all(|c| match u8::try_from(c) {
-        Ok(b) if b < 0x80 => ascii(b),
-        _ => crate::yaml::is_printable(c) && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'),
-    })
+    !seen.beyond_ascii
+        || text.chars().all(|c| {
+            crate::yaml::is_printable(c) && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+        })
 }
 
 /// Reads the head of `text` if it is in the simple subset; `None` otherwise.

@@ -91,8 +91,11 @@ fn check_indent(filter: &str, text: &str, width: usize) -> Result<(), Error> {
             "{filter}: a width of {width} spaces is more than the {MAX_INDENT_WIDTH} kinja allows"
         )));
     }
-    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    if text.len().saturating_add(lines.saturating_mul(width)) > super::MAX_OUTPUT_BYTES {
+    // At most one line per byte: count the lines only when that could be too much.
+    let at_most = |lines: usize| text.len().saturating_add(lines.saturating_mul(width));
+    if at_most(text.len() + 1) > super::MAX_OUTPUT_BYTES
+        && at_most(text.bytes().filter(|&b| b == b'\n').count() + 1) > super::MAX_OUTPUT_BYTES
+    {
         return Err(invalid(format!(
             "{filter}: the indented text would pass {} MiB, more than a render may produce",
             super::MAX_OUTPUT_BYTES >> 20
