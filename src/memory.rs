@@ -138,6 +138,8 @@ fn exit_now(code: i32) -> ! {
     unsafe { _exit(code) }
 }
 
+/// Elsewhere (not a platform kinja is built for today) std's stderr is the
+/// only way, and it can wait on the lock the main thread holds.
 #[cfg(not(unix))]
 fn write_stderr(bytes: &[u8]) {
     use std::io::Write;

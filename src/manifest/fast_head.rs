@@ -45,17 +45,24 @@ struct Opened {
 
 /// Whether every character is one this reader understands: printable for
 /// YAML (a forbidden one, even in a comment or block scalar, is the parser's
-/// to report) and no line break but `\n` and `\r` (libyaml also breaks
-/// lines at U+0085, U+2028 and U+2029).
+/// to report) and no line break but `\n` and `\r\n`, which `str::lines`
+/// splits on (libyaml also breaks lines at a lone `\r`, U+0085, U+2028 and
+/// U+2029).
 fn plain_characters(text: &str) -> bool {
     let seen = crate::yaml::scan_characters(text.as_bytes());
     if seen.forbidden_ascii {
         return false;
     }
-    !seen.beyond_ascii
-        || text.chars().all(|c| {
-            crate::yaml::is_printable(c) && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
-        })
+    let bytes = text.as_bytes();
+    let lone_cr = seen.carriage_return
+        && text
+            .match_indices('\r')
+            .any(|(at, _)| bytes.get(at + 1) != Some(&b'\n'));
+    !lone_cr
+        && (!seen.beyond_ascii
+            || text.chars().all(|c| {
+                crate::yaml::is_printable(c) && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+            }))
 }
 
 /// Reads the head of `text` if it is in the simple subset; `None` otherwise.

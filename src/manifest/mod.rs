@@ -274,65 +274,81 @@ struct RawMetadata {
     annotations: Option<HashMap<String, crate::yaml::AnyValue>>,
 }
 
-/// A whole document as read for its head: an object, or valid YAML that
-/// is something else (a scalar, a list), told apart while parsing once.
-enum ReadDocument {
-    Object(RawHead),
-    NotAnObject,
+/// The shape of a document the head reader refused: a mapping (so the
+/// problem is inside it), or valid YAML that is something else (a scalar,
+/// a list), which is no Kubernetes object. Read only on that error path.
+enum Shape {
+    Mapping,
+    NotAMapping,
 }
 
-impl<'de> serde::Deserialize<'de> for ReadDocument {
+impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ReadDocumentVisitor)
+        deserializer.deserialize_any(ShapeVisitor)
     }
 }
 
-struct ReadDocumentVisitor;
+struct ShapeVisitor;
 
-impl<'de> serde::de::Visitor<'de> for ReadDocumentVisitor {
-    type Value = ReadDocument;
+impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
+    type Value = Shape;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a Kubernetes object")
+        f.write_str("any YAML value")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ReadDocument, A::Error> {
-        use serde::Deserialize;
-        RawHead::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-            .map(ReadDocument::Object)
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        use serde::de::IgnoredAny;
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Shape::Mapping)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ReadDocument, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(ReadDocument::NotAnObject)
+        Ok(Shape::NotAMapping)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    /// A value with a local tag (`!Foo ...`): its shape is the value's.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Shape, A::Error> {
+        use serde::de::VariantAccess;
+        let (serde::de::IgnoredAny, value) = data.variant()?;
+        value.newtype_variant::<Shape>()
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    fn visit_i128<E>(self, _: i128) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
     }
 
-    fn visit_unit<E>(self) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    fn visit_u128<E>(self, _: u128) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
     }
 
-    fn visit_none<E>(self) -> Result<ReadDocument, E> {
-        Ok(ReadDocument::NotAnObject)
+    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
+    }
+
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
+    }
+
+    fn visit_none<E>(self) -> Result<Shape, E> {
+        Ok(Shape::NotAMapping)
     }
 }
 
@@ -354,19 +370,23 @@ fn parse_head(text: &str) -> Result<Head, Problem> {
 }
 
 fn parse_head_fully(text: &str) -> Result<Head, Problem> {
-    let document: ReadDocument = crate::yaml::parse_typed(text).map_err(|e| Problem {
-        kind: ManifestErrorKind::InvalidYaml,
-        message: e.message,
-        line: e.line.unwrap_or(1),
-    })?;
-    let ReadDocument::Object(raw) = document else {
-        return Err(Problem {
-            kind: ManifestErrorKind::NotAnObject,
-            message: "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
-                .to_string(),
-            line: 1,
-        });
-    };
+    let raw: RawHead =
+        crate::yaml::parse_typed(text).map_err(|e| {
+            match crate::yaml::parse_typed::<Shape>(text) {
+            Ok(Shape::NotAMapping) => Problem {
+                kind: ManifestErrorKind::NotAnObject,
+                message:
+                    "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
+                        .to_string(),
+                line: 1,
+            },
+            _ => Problem {
+                kind: ManifestErrorKind::InvalidYaml,
+                message: e.message,
+                line: e.line.unwrap_or(1),
+            },
+        }
+        })?;
     let metadata = raw.metadata.unwrap_or_default();
     let annotation = |key: &str| {
         metadata
@@ -620,6 +640,20 @@ mod tests {
     }
 
     #[test]
+    fn line_breaks_the_fast_reader_does_not_split_on_go_to_the_parser() {
+        for doc in [
+            "# note\rkind: Secret\nmetadata:\n  name: s\n",
+            "kind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: |\n    x\rkind: Secret\n",
+            "kind: ConfigMap\nmetadata:\n  name: c\u{2028}kind: Secret\n",
+            "kind: ConfigMap\nmetadata:\n  name: c # \u{85}kind: Secret\n",
+        ] {
+            assert_eq!(fast_head::read_head(doc), None, "{doc:?}");
+        }
+        let windows = "kind: ConfigMap\r\nmetadata:\r\n  name: c\r\n";
+        assert_eq!(fast_head::read_head(windows).unwrap().name, "c");
+    }
+
+    #[test]
     fn a_scalar_document_is_refused() {
         for document in [
             "just some prose\n",
@@ -634,5 +668,12 @@ mod tests {
         }
         let err = manifest(&[("s.yaml", "kind: [x\n")]).unwrap_err();
         assert_eq!(err.kind, ManifestErrorKind::InvalidYaml);
+        // A tagged mapping is read as the mapping it is.
+        let m = manifest(&[(
+            "t.yaml",
+            "--- !Foo\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+        )])
+        .unwrap();
+        assert_eq!(m.resources[0].head.name, "c");
     }
 }

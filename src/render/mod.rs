@@ -94,10 +94,20 @@ impl<'c> Renderer<'c> {
             .collect();
         let outputs = self.render_all(&jobs, &context);
 
+        // Past the output limit every template still writing fails: blame
+        // the one that wrote the most, not the first in path order.
+        let largest = outputs
+            .iter()
+            .filter_map(|output| output.as_ref().err())
+            .filter(|failure| failure.error.kind == RenderErrorKind::TooLarge)
+            .max_by_key(|failure| failure.written);
+        if let Some(failure) = largest {
+            return Err(failure.error.clone());
+        }
         let mut templates = Vec::with_capacity(jobs.len());
         let mut notes = None;
         for (name, output) in jobs.iter().zip(outputs) {
-            let text = output?;
+            let text = output.map_err(|failure| failure.error)?;
             if *name == "NOTES.txt" {
                 notes = Some(text);
             } else if !crate::chart::is_notes_name(name) {
@@ -112,11 +122,7 @@ impl<'c> Renderer<'c> {
     }
 
     /// Renders templates on all cores, the largest first so the longest one starts early.
-    fn render_all(
-        &self,
-        jobs: &[&str],
-        context: &TemplateContext,
-    ) -> Vec<Result<String, RenderError>> {
+    fn render_all(&self, jobs: &[&str], context: &TemplateContext) -> Vec<Result<String, Failure>> {
         let size = |name: &&str| {
             self.chart
                 .templates
@@ -134,28 +140,41 @@ impl<'c> Renderer<'c> {
         name: &str,
         context: &TemplateContext,
         budget: &AtomicUsize,
-    ) -> Result<String, RenderError> {
+    ) -> Result<String, Failure> {
         let file = self.chart.template_file_path(name);
         let _named = crate::memory::rendering(&file);
         let seen = context.for_template(&self.chart.source_path(name));
         let to_error = |e: minijinja::Error| {
             RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n), Some(&seen))
         };
-        let template = self.env.get_template(name).map_err(to_error)?;
+        let template = self.env.get_template(name).map_err(|e| Failure {
+            error: to_error(e),
+            written: 0,
+        })?;
         let mut output = CappedOutput {
             text: Vec::new(),
             reserved: 0,
             budget,
         };
-        template
-            .render_captured_to(seen.clone(), &mut output)
-            .map_err(|e| match e.kind() {
+        if let Err(e) = template.render_captured_to(seen.clone(), &mut output) {
+            let error = match e.kind() {
                 // Raised by the capped output, outside any template's place.
                 minijinja::ErrorKind::WriteFailure => RenderError::too_large(file.clone()),
                 _ => to_error(e),
-            })?;
+            };
+            return Err(Failure {
+                error,
+                written: output.text.len(),
+            });
+        }
         Ok(String::from_utf8(output.finish()).expect("templates write text"))
     }
+}
+
+/// A template that failed, and how much it had written by then.
+struct Failure {
+    error: RenderError,
+    written: usize,
 }
 
 /// The most text one render may produce, all templates together: far
@@ -187,7 +206,10 @@ impl std::io::Write for CappedOutput<'_> {
         let needed = self.text.len() + bytes.len();
         if needed > self.reserved {
             let exact = needed - self.reserved;
-            let chunk = exact.max(self.text.len() / 8).max(4096);
+            // Growing with the text, so a large one reserves rarely; at most
+            // 1 MiB ahead, so reservations of templates still rendering
+            // hold back little of the budget.
+            let chunk = (self.text.len() / 8).clamp(4096, 1 << 20).max(exact);
             let before = self.budget.fetch_add(chunk, Ordering::Relaxed);
             if before + chunk <= MAX_OUTPUT_BYTES {
                 self.reserved += chunk;

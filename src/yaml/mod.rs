@@ -123,14 +123,19 @@ pub fn is_printable(c: char) -> bool {
 pub struct Characters {
     pub forbidden_ascii: bool,
     pub beyond_ascii: bool,
+    /// A carriage return: a line break of its own to YAML unless a line feed follows.
+    pub carriage_return: bool,
 }
 
 pub fn scan_characters(bytes: &[u8]) -> Characters {
     const FORBIDDEN: u8 = 1;
     const BEYOND: u8 = 2;
+    const CR: u8 = 4;
     let flags = |b: u8| {
         let control = b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
-        u8::from(control | (b == 0x7f)) * FORBIDDEN + u8::from(b >= 0x80) * BEYOND
+        u8::from(control | (b == 0x7f)) * FORBIDDEN
+            + u8::from(b >= 0x80) * BEYOND
+            + u8::from(b == b'\r') * CR
     };
     let mut found = 0;
     let mut chunks = bytes.chunks_exact(64);
@@ -144,6 +149,7 @@ pub fn scan_characters(bytes: &[u8]) -> Characters {
     Characters {
         forbidden_ascii: found & FORBIDDEN != 0,
         beyond_ascii: found & BEYOND != 0,
+        carriage_return: found & CR != 0,
     }
 }
 
