@@ -21,6 +21,8 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
+    Release(#[from] crate::release::ReleaseError),
+    #[error(transparent)]
     Output(#[from] crate::output::OutputError),
     /// A file the user named (`diff files`) that could not be read.
     #[error(transparent)]

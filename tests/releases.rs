@@ -583,3 +583,66 @@ fn records_are_readable_by_their_owner_only() {
         .mode();
     assert_eq!(mode & 0o777, 0o600, "records may hold secrets");
 }
+
+#[test]
+fn install_and_upgrade_follow_helms_rules_and_template_is_render() {
+    let dir = store();
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["upgrade", "shop", CHART, "-n", "web"],
+    ));
+    assert!(
+        err.contains("release \"shop\" has no deployed revision in namespace \"web\"")
+            && err.contains("--install"),
+        "{err}"
+    );
+    let installed = success(&mut cmd(
+        dir.path(),
+        &["install", "shop", CHART, "-n", "web"],
+    ));
+    assert!(
+        installed.starts_with("Release \"shop\" in namespace \"web\": revision 1 deployed"),
+        "{installed}"
+    );
+    let err = user_error(&mut cmd(
+        dir.path(),
+        &["install", "shop", CHART, "-n", "web"],
+    ));
+    assert!(
+        err.contains("already exists in namespace \"web\" (revision 1)"),
+        "{err}"
+    );
+    success(&mut cmd(
+        dir.path(),
+        &[
+            "upgrade",
+            "shop",
+            CHART,
+            "-n",
+            "web",
+            "--set",
+            "replicaCount=5",
+        ],
+    ));
+    success(&mut cmd(
+        dir.path(),
+        &["upgrade", "--install", "cart", CHART, "-n", "web"],
+    ));
+    let (revisions, rows) = history_json(dir.path());
+    assert_eq!(revisions, [1, 2]);
+    assert_eq!(rows[1]["description"], "Upgrade complete");
+
+    let template = success(kinja().args(["template", CHART]));
+    let render = success(kinja().args(["render", CHART]));
+    assert_eq!(template, render);
+    let err = user_error(kinja().args(["relase", "shop", CHART]));
+    assert!(
+        err.contains("tip: some similar subcommands exist: 'template', 'release'"),
+        "{err}"
+    );
+    let err = user_error(kinja().args(["histroy", "shop"]));
+    assert!(
+        err.contains("similar subcommands exist") && err.contains("'history'"),
+        "{err}"
+    );
+}

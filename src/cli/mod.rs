@@ -10,6 +10,7 @@ mod render;
 pub use render::RenderArgs;
 
 use crate::error::Error;
+use crate::release::Mode;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 
@@ -24,9 +25,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a chart into Kubernetes YAML, as `helm template` does.
+    #[command(visible_alias = "template")]
     Render(RenderArgs),
-    /// Render a chart and record it as the next revision of a release.
+    /// Render a chart and record it as the next revision of a release (an install or an upgrade).
     Release(release::ReleaseArgs),
+    /// Record the first revision of a release; a name with a history is refused, as in Helm.
+    Install(release::ReleaseArgs),
+    /// Record the next revision of a live release (with --install, install it if it has none).
+    Upgrade(release::UpgradeArgs),
     /// Show the revisions of a release.
     History(release::HistoryArgs),
     /// Show what a revision recorded.
@@ -55,7 +61,16 @@ pub enum Outcome {
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Outcome, Error> {
     let done = match cli.command {
         Command::Render(args) => render::run(args, stdout, stderr),
-        Command::Release(args) => release::release(args, stdout, stderr),
+        Command::Release(args) => release::release(args, Mode::InstallOrUpgrade, stdout, stderr),
+        Command::Install(args) => release::release(args, Mode::Install, stdout, stderr),
+        Command::Upgrade(args) => {
+            let mode = if args.install {
+                Mode::InstallOrUpgrade
+            } else {
+                Mode::Upgrade
+            };
+            release::release(args.release, mode, stdout, stderr)
+        }
         Command::History(args) => release::history(args, stdout),
         Command::Get(command) => release::get(command, stdout),
         Command::Rollback(args) => release::rollback(args, stdout),

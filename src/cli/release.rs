@@ -7,7 +7,7 @@ use super::{print_warnings, write_out};
 use crate::diff::summary_line;
 use crate::error::Error;
 use crate::release::listing::{self, Part};
-use crate::release::{self as ops, UpgradeRequest};
+use crate::release::{self as ops, Mode, UpgradeRequest};
 use crate::store::Store;
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -27,6 +27,17 @@ pub struct ReleaseArgs {
     pub history_max: HistoryMaxArg,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// `kinja upgrade`: `kinja release` that refuses a release with no live
+/// revision unless `--install` is given.
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeArgs {
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+    /// Install the release if it has no live revision (Helm's `upgrade --install`)
+    #[arg(short = 'i', long)]
+    pub install: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -109,9 +120,11 @@ pub struct UninstallArgs {
     pub keep_history: bool,
 }
 
-/// `kinja release`: render and record the next revision.
+/// `kinja release`, `install`, `upgrade`: render and record the next
+/// revision, if `mode` allows it.
 pub fn release(
     args: ReleaseArgs,
+    mode: Mode,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -119,6 +132,7 @@ pub fn release(
     let request = UpgradeRequest {
         description: args.description.clone(),
         history_max: args.history_max.history_max,
+        mode,
         ..inputs.upgrade_request(&args.name, &args.namespace.namespace)
     };
     let done = ops::upgrade(&args.store.open()?, &request)?;

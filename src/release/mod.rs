@@ -23,7 +23,10 @@
 //! ```
 
 pub mod compare;
+mod error;
 pub mod listing;
+
+pub use error::ReleaseError;
 
 use crate::chart::Chart;
 use crate::diff::{DiffError, DiffOptions, Summary};
@@ -64,6 +67,21 @@ pub struct UpgradeRequest<'a> {
     pub description: Option<String>,
     /// Revisions to keep; older ones are deleted (0 keeps all).
     pub history_max: usize,
+    /// Which of an install and an upgrade the caller accepts.
+    pub mode: Mode,
+}
+
+/// What a request may do, as Helm's commands decide it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `kinja release`, `kinja upgrade --install`: install a new name,
+    /// upgrade a live release.
+    #[default]
+    InstallOrUpgrade,
+    /// `kinja install`: only a name with no history.
+    Install,
+    /// `kinja upgrade`: only a release with a live revision.
+    Upgrade,
 }
 
 impl<'a> UpgradeRequest<'a> {
@@ -83,6 +101,7 @@ impl<'a> UpgradeRequest<'a> {
             capabilities,
             description: None,
             history_max: DEFAULT_HISTORY_MAX,
+            mode: Mode::InstallOrUpgrade,
         }
     }
 }
@@ -107,6 +126,7 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
     crate::names::validate_release_name(request.name)?;
     let lock = store.lock(request.namespace, request.name, request.history_max)?;
     let previous = lock.latest();
+    check_mode(request, previous)?;
     let release = next_release(request.name, request.namespace, previous);
     let rendered = crate::pipeline::render_chart(
         request.chart,
@@ -153,6 +173,23 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
     })
 }
 
+/// Helm's rules: `install` takes only a name with no history, `upgrade`
+/// only a release that is live.
+fn check_mode(request: &UpgradeRequest, latest: Option<&Record>) -> Result<(), ReleaseError> {
+    match (request.mode, latest) {
+        (Mode::Install, Some(record)) => Err(ReleaseError::NameInUse {
+            namespace: request.namespace.to_string(),
+            name: request.name.to_string(),
+            revision: record.revision,
+        }),
+        (Mode::Upgrade, latest) if live(latest).is_none() => Err(ReleaseError::NotInstalled {
+            namespace: request.namespace.to_string(),
+            name: request.name.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A rollback just written: the new revision, and the one it copies.
 #[derive(Debug, Clone)]
 pub struct RolledBack {
@@ -180,7 +217,7 @@ pub fn rollback(
         Some(r) => r,
         None if latest > 1 => latest - 1,
         None => {
-            return Err(StoreError::NothingToRollBack {
+            return Err(ReleaseError::NothingToRollBack {
                 name: name.to_string(),
                 only: latest,
             }

@@ -103,7 +103,10 @@ fn rollback_copies_an_earlier_revision_as_the_next_one() {
     upgrade(&f.store, &f.request(1)).unwrap();
     assert!(matches!(
         rollback(&f.store, "web", "shop", None, 10),
-        Err(Error::Store(StoreError::NothingToRollBack { only: 1, .. }))
+        Err(Error::Release(ReleaseError::NothingToRollBack {
+            only: 1,
+            ..
+        }))
     ));
     upgrade(&f.store, &f.request(2)).unwrap();
     let back = rollback(&f.store, "web", "shop", None, 10).unwrap();
@@ -206,4 +209,37 @@ fn a_corrupt_record_due_for_pruning_is_reported_before_anything_renders() {
         matches!(&error, Error::Store(StoreError::Corrupt { path, .. }) if *path == first),
         "{error}"
     );
+}
+
+#[test]
+fn install_takes_only_a_new_name_and_upgrade_only_a_live_release() {
+    let f = fixture();
+    let with_mode = |mode| UpgradeRequest {
+        mode,
+        ..f.request(1)
+    };
+    assert!(matches!(
+        upgrade(&f.store, &with_mode(Mode::Upgrade)),
+        Err(Error::Release(ReleaseError::NotInstalled { .. }))
+    ));
+    assert!(f.store.get("web", "shop", None).is_err(), "nothing written");
+    upgrade(&f.store, &with_mode(Mode::Install)).unwrap();
+    assert!(matches!(
+        upgrade(&f.store, &with_mode(Mode::Install)),
+        Err(Error::Release(ReleaseError::NameInUse { revision: 1, .. }))
+    ));
+    let second = upgrade(&f.store, &with_mode(Mode::Upgrade)).unwrap();
+    assert_eq!(second.record.description, "Upgrade complete");
+    // An uninstalled release (history kept) is no upgrade, and its name is still taken.
+    f.store.uninstall("web", "shop", true).unwrap();
+    assert!(matches!(
+        upgrade(&f.store, &with_mode(Mode::Upgrade)),
+        Err(Error::Release(ReleaseError::NotInstalled { .. }))
+    ));
+    assert!(matches!(
+        upgrade(&f.store, &with_mode(Mode::Install)),
+        Err(Error::Release(ReleaseError::NameInUse { .. }))
+    ));
+    let again = upgrade(&f.store, &with_mode(Mode::InstallOrUpgrade)).unwrap();
+    assert_eq!(again.record.description, "Install complete");
 }

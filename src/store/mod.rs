@@ -63,8 +63,6 @@ pub enum StoreError {
         "release {name:?} in namespace {namespace:?} is already uninstalled (its history is kept); uninstall without --keep-history to delete the history"
     )]
     AlreadyUninstalled { namespace: String, name: String },
-    #[error("release {name:?} has only revision {only}; there is nothing to roll back to")]
-    NothingToRollBack { name: String, only: u64 },
     #[error("no release store: HOME is not set; pass --store DIR or set KINJA_STORE")]
     NoLocation,
 }
