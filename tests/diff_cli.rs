@@ -250,3 +250,26 @@ fn broken_manifests_are_user_errors() {
     let err = user_error(kinja().args(["diff", "files", &bad, &good]));
     assert!(err.contains("bad.yaml"), "{err}");
 }
+
+#[test]
+fn documents_that_hold_nothing_are_no_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n";
+    let old = write(dir.path(), "old.yaml", config);
+    // A trailing separator, a null and a `~` document, as templates leave them.
+    let new = write(
+        dir.path(),
+        "new.yaml",
+        &format!("{config}---\n---\nnull\n---\n# nothing here\n~\n---\n"),
+    );
+    let out = success(kinja().args([
+        "diff",
+        "files",
+        &old,
+        &new,
+        "--color",
+        "never",
+        "--detailed-exitcode",
+    ]));
+    assert_eq!(out, "No changes.\n0 to add, 0 to change, 0 to remove\n");
+}

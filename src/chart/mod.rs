@@ -63,7 +63,7 @@ pub enum ChartError {
     )]
     NotAFolder { path: String },
     #[error(
-        "chart {path}: Chart.yaml is missing; a chart folder needs Chart.yaml, values.yaml and templates/"
+        "chart {path}: Chart.yaml is missing; a chart folder needs Chart.yaml and templates/ (values.yaml is optional)"
     )]
     NoChartYaml { path: String },
     #[error("{path}: {reason}")]

@@ -82,7 +82,7 @@ pub struct GetValuesArgs {
 pub struct RollbackArgs {
     /// The release name
     pub name: String,
-    /// The revision to return to (default: the one before the latest)
+    /// The revision to return to (default, or 0: the one before the latest)
     pub revision: Option<u64>,
     #[command(flatten)]
     pub namespace: NamespaceArg,

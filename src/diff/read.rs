@@ -36,8 +36,15 @@ pub fn read(
     new: (&str, &str),
     options: &DiffOptions,
 ) -> Result<Read, DiffError> {
-    let old_pieces = split_stream(old.1);
-    let new_pieces = split_stream(new.1);
+    // Kubernetes skips documents that hold nothing (a trailing `---`, `null`).
+    let pieces = |text| -> Vec<Piece> {
+        split_stream(text)
+            .into_iter()
+            .filter(|piece| !piece.is_empty_document())
+            .collect()
+    };
+    let old_pieces = pieces(old.1);
+    let new_pieces = pieces(new.1);
     let (old_in, new_in) = (
         Input {
             side: DiffSide::Old,

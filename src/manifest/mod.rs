@@ -195,6 +195,25 @@ pub fn split_stream(text: &str) -> Vec<Piece<'_>> {
 }
 
 impl<'a> Piece<'a> {
+    /// A document that holds no object at all: a lone `---` left by Helm's
+    /// separator, or `null`/`~`. Kubernetes skips such documents.
+    pub fn is_empty_document(&self) -> bool {
+        // Only a few characters can be a null document: a real one is
+        // refused at its first line, before anything is parsed.
+        let mut content = String::new();
+        for line in self.text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if content.len() + line.len() > 16 {
+                return false;
+            }
+            content.push_str(line);
+            content.push('\n');
+        }
+        crate::yaml::parse_value(&content).is_ok_and(|value| value.is_null())
+    }
+
     /// The document's kind and name if both are written plainly, read
     /// without checking the document (see [`fast_head::kind_and_name_hint`]).
     pub fn kind_and_name_hint(&self) -> Option<(&'a str, &'a str)> {
@@ -651,6 +670,16 @@ mod tests {
         }
         let windows = "kind: ConfigMap\r\nmetadata:\r\n  name: c\r\n";
         assert_eq!(fast_head::read_head(windows).unwrap().name, "c");
+    }
+
+    #[test]
+    fn documents_that_hold_nothing_are_empty() {
+        for text in ["---", "null", "~", "# Source: a\n---", "--- ~"] {
+            assert!(Piece { line: 1, text }.is_empty_document(), "{text:?}");
+        }
+        for text in ["kind: A", "{}", "[]", "x", "\"\"", "0"] {
+            assert!(!Piece { line: 1, text }.is_empty_document(), "{text:?}");
+        }
     }
 
     #[test]

@@ -199,7 +199,7 @@ pub struct RolledBack {
 }
 
 /// Records a new revision whose manifest and values are those of
-/// `revision` (by default the one before the latest).
+/// `revision` (by default, or with 0, the one before the latest).
 pub fn rollback(
     store: &dyn Store,
     namespace: &str,
@@ -213,7 +213,8 @@ pub fn rollback(
     let previous = lock.latest();
     // Under the lock: a release landing meanwhile cannot shift "the previous one".
     let latest = previous.map_or(0, |p| p.revision);
-    let target = match revision {
+    // Revision 0, as in Helm, is "the previous one".
+    let target = match revision.filter(|&r| r != 0) {
         Some(r) => r,
         None if latest > 1 => latest - 1,
         None => {

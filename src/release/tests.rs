@@ -114,6 +114,12 @@ fn rollback_copies_an_earlier_revision_as_the_next_one() {
     assert_eq!(back.record.description, "Rollback to 1");
     assert!(back.record.manifest.contains("size: \"1\""));
     assert_eq!(back.summary.change, 1);
+    let previous = rollback(&f.store, "web", "shop", Some(0), 10).unwrap();
+    assert_eq!(
+        (previous.target, previous.record.revision),
+        (2, 4),
+        "0 is the previous one"
+    );
     assert!(matches!(
         rollback(&f.store, "web", "shop", Some(9), 10),
         Err(Error::Store(StoreError::RevisionNotFound {
