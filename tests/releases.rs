@@ -646,3 +646,59 @@ fn install_and_upgrade_follow_helms_rules_and_template_is_render() {
         "{err}"
     );
 }
+
+#[test]
+fn status_metadata_json_values_history_max_and_notes_on_release() {
+    let dir = store();
+    let first = release(dir.path(), &[]);
+    assert!(
+        first.ends_with("NOTES:\nshop-seedapp is rendered with 3 replicas.\n"),
+        "release prints the notes, as helm install does:\n{first}"
+    );
+    release(dir.path(), &["--set", "replicaCount=5"]);
+    let status = success(&mut cmd(dir.path(), &["status", "shop", "-n", "web"]));
+    assert!(
+        status.starts_with("NAME: shop\nLAST DEPLOYED: ")
+            && status.contains("\nNAMESPACE: web\nSTATUS: deployed\nREVISION: 2\n")
+            && status.ends_with("NOTES:\nshop-seedapp is rendered with 5 replicas.\n"),
+        "{status}"
+    );
+    let old = success(&mut cmd(
+        dir.path(),
+        &[
+            "status",
+            "shop",
+            "-n",
+            "web",
+            "--revision",
+            "1",
+            "-o",
+            "json",
+        ],
+    ));
+    let old: serde_json::Value = serde_json::from_str(&old).unwrap();
+    assert_eq!(
+        (old["revision"].as_u64(), old["status"].as_str()),
+        (Some(1), Some("superseded"))
+    );
+    let metadata = success(&mut cmd(
+        dir.path(),
+        &["get", "metadata", "shop", "-n", "web", "-o", "yaml"],
+    ));
+    assert!(
+        metadata.contains("chart: seedapp\nversion: \"1.4.0\"\nappVersion: \"1.19.3\"\n"),
+        "{metadata}"
+    );
+    let values = success(&mut cmd(
+        dir.path(),
+        &["get", "values", "shop", "-n", "web", "-o", "json"],
+    ));
+    assert_eq!(values, "{\n  \"replicaCount\": 5\n}\n");
+    let history = success(&mut cmd(
+        dir.path(),
+        &["history", "shop", "-n", "web", "--max", "1", "-o", "json"],
+    ));
+    let rows: serde_json::Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["revision"], 2);
+}

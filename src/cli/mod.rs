@@ -35,6 +35,8 @@ pub enum Command {
     Upgrade(release::UpgradeArgs),
     /// Show the revisions of a release.
     History(release::HistoryArgs),
+    /// Show the status of a release: its latest revision (or --revision) and its notes.
+    Status(release::StatusArgs),
     /// Show what a revision recorded.
     #[command(subcommand)]
     Get(release::GetCommand),
@@ -72,6 +74,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
             release::release(args.release, mode, stdout, stderr)
         }
         Command::History(args) => release::history(args, stdout),
+        Command::Status(args) => release::status(args, stdout),
         Command::Get(command) => release::get(command, stdout),
         Command::Rollback(args) => release::rollback(args, stdout),
         Command::List(args) => release::list(args, stdout),

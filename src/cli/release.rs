@@ -44,6 +44,9 @@ pub struct UpgradeArgs {
 pub struct HistoryArgs {
     #[command(flatten)]
     pub release: ReleaseRef,
+    /// Show only the latest N revisions
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
     #[command(flatten)]
     pub format: ListFormatArg,
 }
@@ -56,8 +59,33 @@ pub enum GetCommand {
     Values(GetValuesArgs),
     /// The rendered NOTES.txt of a revision
     Notes(GetArgs),
+    /// The release's name, chart, version, namespace, revision, status and time, as `helm get metadata`
+    Metadata(GetFormatArgs),
     /// Everything recorded for a revision
     All(GetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GetFormatArgs {
+    #[command(flatten)]
+    pub get: GetArgs,
+    #[command(flatten)]
+    pub format: ListFormatArg,
+}
+
+/// `kinja status`: a revision's status and notes, as `helm status` shows them.
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub get: GetArgs,
+    #[command(flatten)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ValuesFormat {
+    Yaml,
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -76,6 +104,9 @@ pub struct GetValuesArgs {
     /// The merged values, not only what the user supplied
     #[arg(short = 'a', long)]
     pub all: bool,
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub output: ValuesFormat,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -138,18 +169,20 @@ pub fn release(
     let done = ops::upgrade(&args.store.open()?, &request)?;
     print_warnings(&done.warnings, stderr);
     let record = &done.record;
-    write_out(
-        stdout,
-        &format!(
-            "Release {:?} in namespace {:?}: revision {} {} ({}).\n{}\n",
-            record.name,
-            record.namespace,
-            record.revision,
-            record.status.as_str(),
-            record.chart.label(),
-            summary_line(&done.summary)
-        ),
-    )
+    let mut text = format!(
+        "Release {:?} in namespace {:?}: revision {} {} ({}).\n{}\n",
+        record.name,
+        record.namespace,
+        record.revision,
+        record.status.as_str(),
+        record.chart.label(),
+        summary_line(&done.summary)
+    );
+    // As `helm install` and `helm upgrade` do.
+    if let Some(notes) = record.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!("NOTES:\n{}\n", notes.trim_end()));
+    }
+    write_out(stdout, &text)
 }
 
 pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {
@@ -160,25 +193,46 @@ pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {
         .history(&release.namespace.namespace, &release.name)?;
     write_out(
         stdout,
-        &listing::history_text(&records, args.format.to_format()),
+        &listing::history_text(&records, args.max, args.format.to_format()),
     )
 }
 
 pub fn get(command: GetCommand, stdout: &mut dyn Write) -> Result<(), Error> {
-    let (args, part) = match &command {
-        GetCommand::Manifest(a) => (a, Part::Manifest),
-        GetCommand::Values(a) if a.all => (&a.get, Part::AllValues),
-        GetCommand::Values(a) => (&a.get, Part::UserValues),
-        GetCommand::Notes(a) => (a, Part::Notes),
-        GetCommand::All(a) => (a, Part::All),
+    let args = match &command {
+        GetCommand::Manifest(a) | GetCommand::Notes(a) | GetCommand::All(a) => a,
+        GetCommand::Values(a) => &a.get,
+        GetCommand::Metadata(a) => &a.get,
     };
-    let release = &args.release;
-    let record =
-        release
+    let record = args.read()?;
+    let text = match &command {
+        GetCommand::Manifest(_) => listing::record_text(&record, Part::Manifest),
+        GetCommand::Notes(_) => listing::record_text(&record, Part::Notes),
+        GetCommand::All(_) => listing::record_text(&record, Part::All),
+        GetCommand::Values(a) => {
+            listing::values_text(&record, a.all, matches!(a.output, ValuesFormat::Json))
+        }
+        GetCommand::Metadata(a) => listing::metadata_text(&record, a.format.to_format()),
+    };
+    write_out(stdout, &text)
+}
+
+pub fn status(args: StatusArgs, stdout: &mut dyn Write) -> Result<(), Error> {
+    let record = args.get.read()?;
+    write_out(
+        stdout,
+        &listing::status_text(&record, args.format.to_format()),
+    )
+}
+
+impl GetArgs {
+    /// The revision asked for (default: the latest).
+    fn read(&self) -> Result<crate::store::Record, Error> {
+        let release = &self.release;
+        Ok(release
             .store
             .open()?
-            .get(&release.namespace.namespace, &release.name, args.revision)?;
-    write_out(stdout, &listing::record_text(&record, part))
+            .get(&release.namespace.namespace, &release.name, self.revision)?)
+    }
 }
 
 pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error> {
