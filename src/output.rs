@@ -80,9 +80,14 @@ pub fn to_text(documents: &[&Document], notes: Option<(&str, &str)>) -> String {
 }
 
 /// Writes each document under `dir/CHART/templates/FILE`, documents of one
-/// template appended to one file, as `helm template --output-dir` does.
+/// template appended to one file, as `helm template --output-dir` does, and
+/// the notes (source path, text) as a file of their own when given.
 /// Returns the files written, in the order first written.
-pub fn write_dir(documents: &[&Document], dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write_dir(
+    documents: &[&Document],
+    notes: Option<(&str, &str)>,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut contents: Vec<(PathBuf, String)> = Vec::new();
     for document in documents {
         let path = dir.join(&document.source);
@@ -94,6 +99,9 @@ pub fn write_dir(documents: &[&Document], dir: &Path) -> Result<Vec<PathBuf>, Ou
             }
         };
         document.write_to(&mut contents[index].1);
+    }
+    if let Some((source, text)) = notes {
+        contents.push((dir.join(source), format!("{}\n", text.trim_end())));
     }
     for (path, text) in &contents {
         if let Some(parent) = path.parent() {

@@ -153,6 +153,28 @@ fn output_dir_writes_one_file_per_template() {
 }
 
 #[test]
+fn output_dir_with_include_notes_writes_the_notes_too() {
+    let chart = TestChart::new(&[
+        ("templates/svc.yaml", SERVICE),
+        (
+            "templates/NOTES.txt",
+            "Thanks for installing {{ release.name }}.\n\n",
+        ),
+    ]);
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().to_str().unwrap();
+    let notes = out_dir.path().join("demo/templates/NOTES.txt");
+    success(&mut chart.render(&["--output-dir", dir]));
+    assert!(!notes.exists(), "only with --include-notes");
+    let out = success(&mut chart.render(&["--output-dir", dir, "--include-notes"]));
+    assert!(out.contains(&format!("wrote {}", notes.display())), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(notes).unwrap(),
+        "Thanks for installing release-name.\n"
+    );
+}
+
+#[test]
 fn context_objects() {
     let chart = TestChart::new(&[(
         "templates/ctx.yaml",

@@ -21,7 +21,7 @@ pub struct RenderArgs {
     /// Print only documents from this template (a path inside the chart, e.g. templates/service.yaml; globs work); repeatable
     #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
     pub show_only: Vec<String>,
-    /// Write one file per template under DIR/CHART/templates/ instead of printing
+    /// Write one file per template under DIR/CHART/templates/ instead of printing (with --include-notes, NOTES.txt too)
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Print the rendered NOTES.txt as a last document
@@ -40,18 +40,18 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     print_warnings(&rendered.warnings, stderr);
 
     let documents = output::select(&rendered.manifest, &chart.metadata.name, &args.show_only)?;
+    let notes_source = chart.source_path("NOTES.txt");
+    let notes = match (&rendered.notes, args.include_notes) {
+        (Some(text), true) => Some((notes_source.as_str(), text.as_str())),
+        _ => None,
+    };
     if let Some(dir) = &args.output_dir {
-        let written = output::write_dir(&documents, dir)?;
+        let written = output::write_dir(&documents, notes, dir)?;
         let listing: String = written
             .iter()
             .map(|p| format!("wrote {}\n", p.display()))
             .collect();
         return write_out(stdout, &listing);
     }
-    let notes_source = chart.source_path("NOTES.txt");
-    let notes = match (&rendered.notes, args.include_notes) {
-        (Some(text), true) => Some((notes_source.as_str(), text.as_str())),
-        _ => None,
-    };
     write_out(stdout, &output::to_text(&documents, notes))
 }
