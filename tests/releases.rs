@@ -702,3 +702,39 @@ fn status_metadata_json_values_history_max_and_notes_on_release() {
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["revision"], 2);
 }
+
+#[test]
+fn list_shows_every_readable_release_and_names_the_broken_record() {
+    let dir = store();
+    release(dir.path(), &[]);
+    success(&mut cmd(
+        dir.path(),
+        &["release", "cart", CHART, "-n", "shop"],
+    ));
+    let broken = dir.path().join("shop/cart/v1.yaml");
+    std::fs::write(&broken, "cut short").unwrap();
+    let output = cmd(dir.path(), &["list", "-A"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|row| row.starts_with("shop  web")),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "header and the readable release: {stdout}"
+    );
+    assert!(
+        stderr.contains(&format!("Error: {}", broken.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 release(s) could not be read"),
+        "{stderr}"
+    );
+}

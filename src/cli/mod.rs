@@ -77,7 +77,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Status(args) => release::status(args, stdout),
         Command::Get(command) => release::get(command, stdout),
         Command::Rollback(args) => release::rollback(args, stdout),
-        Command::List(args) => release::list(args, stdout),
+        Command::List(args) => release::list(args, stdout, stderr),
         Command::Uninstall(args) => release::uninstall(args, stdout),
         Command::Diff(command) => return diff::run(command, stdout, stderr),
     };

@@ -8,7 +8,7 @@ use crate::diff::summary_line;
 use crate::error::Error;
 use crate::release::listing::{self, Part};
 use crate::release::{self as ops, Mode, UpgradeRequest};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use clap::{Args, Subcommand};
 use std::io::Write;
 
@@ -255,14 +255,26 @@ pub fn rollback(args: RollbackArgs, stdout: &mut dyn Write) -> Result<(), Error>
     )
 }
 
-pub fn list(args: ListArgs, stdout: &mut dyn Write) -> Result<(), Error> {
+/// Lists what it can read; a release whose latest record is unreadable is
+/// named on stderr, and the command then fails (exit 1).
+pub fn list(args: ListArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Error> {
     let namespace = (!args.all_namespaces).then_some(args.namespace.namespace.as_str());
-    let records = args.store.open()?.list(namespace)?;
-    let records = listing::listed(records, args.all, args.uninstalled);
+    let listing = args.store.open()?.list(namespace)?;
+    let records = listing::listed(listing.records, args.all, args.uninstalled);
     write_out(
         stdout,
         &listing::list_text(&records, args.format.to_format()),
-    )
+    )?;
+    if listing.unreadable.is_empty() {
+        return Ok(());
+    }
+    for error in &listing.unreadable {
+        let _ = writeln!(stderr, "Error: {error}");
+    }
+    Err(StoreError::UnreadableReleases {
+        count: listing.unreadable.len(),
+    }
+    .into())
 }
 
 pub fn uninstall(args: UninstallArgs, stdout: &mut dyn Write) -> Result<(), Error> {

@@ -15,7 +15,7 @@
 //! whole, and a revision pruned while `history` reads is left out of it.
 
 use super::record::{Record, RecordProblem, Status, verified_body};
-use super::{ReleaseLock, Store, StoreError};
+use super::{Listing, ReleaseLock, Store, StoreError};
 use crate::names::{validate_namespace, validate_release_name};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -188,7 +188,7 @@ impl Store for FileStore {
         }
     }
 
-    fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError> {
+    fn list(&self, namespace: Option<&str>) -> Result<Listing, StoreError> {
         let namespaces: Vec<String> = match namespace {
             Some(ns) => {
                 validate_namespace(ns)?;
@@ -199,18 +199,21 @@ impl Store for FileStore {
                 .filter(|ns| validate_namespace(ns).is_ok())
                 .collect(),
         };
-        let mut records = Vec::new();
+        let mut listing = Listing::default();
         for ns in namespaces {
             for name in sorted_dirs(&self.root.join(&ns))? {
                 if check_names(&ns, &name).is_err() {
                     continue; // not a release folder kinja wrote
                 }
                 if let Some(&latest) = self.revisions(&ns, &name)?.last() {
-                    records.push(self.read(&ns, &name, latest)?);
+                    match self.read(&ns, &name, latest) {
+                        Ok(record) => listing.records.push(record),
+                        Err(error) => listing.unreadable.push(error),
+                    }
                 }
             }
         }
-        Ok(records)
+        Ok(listing)
     }
 
     fn lock<'s>(

@@ -63,6 +63,11 @@ pub enum StoreError {
         "release {name:?} in namespace {namespace:?} is already uninstalled (its history is kept); uninstall without --keep-history to delete the history"
     )]
     AlreadyUninstalled { namespace: String, name: String },
+    /// `list` read every release it could; these could not be read.
+    #[error(
+        "{count} release(s) could not be read (named above) and are missing from the list; move an unreadable record out of the store, or restore it, to list its release again"
+    )]
+    UnreadableReleases { count: usize },
     #[error("no release store: HOME is not set; pass --store DIR or set KINJA_STORE")]
     NoLocation,
 }
@@ -86,8 +91,10 @@ pub trait Store {
     fn get(&self, namespace: &str, name: &str, revision: Option<u64>)
     -> Result<Record, StoreError>;
 
-    /// The latest revision of every release, in one namespace or all.
-    fn list(&self, namespace: Option<&str>) -> Result<Vec<Record>, StoreError>;
+    /// The latest revision of every release, in one namespace or all. A
+    /// release whose latest record cannot be read does not hide the others:
+    /// it is in [`Listing::unreadable`].
+    fn list(&self, namespace: Option<&str>) -> Result<Listing, StoreError>;
 
     /// Takes the release's write lock for one new revision, held until the
     /// returned lock is dropped or appends: concurrent writers of one
@@ -113,6 +120,13 @@ pub trait Store {
 
     /// Where a revision is kept, for messages about it (a path, for the file store).
     fn location(&self, namespace: &str, name: &str, revision: u64) -> String;
+}
+
+/// What `list` found: the readable releases, and the errors of the others.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub records: Vec<Record>,
+    pub unreadable: Vec<StoreError>,
 }
 
 /// A release locked for writing: what it holds now, read under the lock,

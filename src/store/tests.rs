@@ -178,3 +178,21 @@ fn a_relative_xdg_data_home_is_ignored_and_no_home_is_no_store() {
         Err(StoreError::NoLocation)
     ));
 }
+
+#[test]
+fn a_release_with_an_unreadable_record_does_not_hide_the_others() {
+    let (dir, store) = store();
+    append(&store, 10);
+    let lock = store.lock("web", "cart", 10).unwrap();
+    lock.append(Record::example()).unwrap();
+    let cart = dir.path().join("web/cart/v1.yaml");
+    std::fs::write(&cart, "cut sh").unwrap();
+    let listing = store.list(None).unwrap();
+    let names: Vec<&str> = listing.records.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["shop"]);
+    assert!(
+        matches!(&listing.unreadable[..], [StoreError::Corrupt { path, .. }] if path.ends_with("cart/v1.yaml")),
+        "{:?}",
+        listing.unreadable
+    );
+}
