@@ -100,7 +100,7 @@ pub struct DiffArgs {
     /// Output format: unified diffs, one line per change, or JSON
     #[arg(short = 'o', long, value_enum, default_value = "diff")]
     pub output: DiffFormat,
-    /// Colour: auto (a terminal, unless NO_COLOR is set), always or never
+    /// Colour for -o diff and -o simple: auto (a terminal, unless NO_COLOR is set), always or never
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
     /// Exit 2 when there are changes, 0 when there are none
@@ -179,7 +179,7 @@ pub fn run(
     let report = compare::diff(&old, &new, &args.to_options(&namespace.namespace))?;
     let text = match args.output {
         DiffFormat::Diff => format_diff(&report, use_color(args.color)),
-        DiffFormat::Simple => format_simple(&report),
+        DiffFormat::Simple => format_simple(&report, use_color(args.color)),
         DiffFormat::Json => format_json(&report),
     };
     write_out(stdout, &text)?;

@@ -110,7 +110,9 @@ pub fn format_diff(report: &DiffReport, color: bool) -> String {
 }
 
 /// One line per added, removed, changed or renamed resource, then the summary.
-pub fn format_simple(report: &DiffReport) -> String {
+/// With `color`, each line in the colour of its mark (as `-o diff` colours
+/// its hunks).
+pub fn format_simple(report: &DiffReport, color: bool) -> String {
     let mut out = String::new();
     for change in report
         .changes
@@ -126,14 +128,28 @@ pub fn format_simple(report: &DiffReport) -> String {
         let renamed = renamed_from(change)
             .map(|old| format!(" (from {old})"))
             .unwrap_or_default();
-        out.push_str(&format!(
-            "{mark} {:<9} {} {} {}/{}{renamed}\n",
+        let line = format!(
+            "{mark} {:<9} {} {} {}/{}{renamed}",
             verb(change.change),
             change.api_version,
             change.kind,
             change.namespace,
             change.name
-        ));
+        );
+        let paint = match mark {
+            _ if !color => None,
+            '+' => Some(GREEN),
+            '-' => Some(RED),
+            '~' => Some(CYAN),
+            _ => None,
+        };
+        match paint {
+            Some(code) => out.push_str(&format!("{code}{line}{RESET}\n")),
+            None => {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
     }
     out.push_str(&summary_line(&report.summary));
     out.push('\n');

@@ -90,7 +90,7 @@ fn secrets_are_masked_in_every_output() {
     assert_eq!(report.summary.change, 1);
     for text in [
         format_diff(&report, false),
-        format_simple(&report),
+        format_simple(&report, false),
         format_json(&report),
     ] {
         assert!(
@@ -306,7 +306,7 @@ fn a_rename_across_namespaces_names_the_old_namespace() {
             ..opts()
         },
     );
-    let simple = format_simple(&report);
+    let simple = format_simple(&report, false);
     assert!(
         simple.contains("~ renamed   apps/v1 Deployment web/api (from old/web)"),
         "{simple}"
@@ -344,7 +344,7 @@ fn summary_and_formats() {
     assert!(format_diff(&report, false).ends_with("1 to add, 0 to change, 0 to remove\n"));
     assert!(format_diff(&report, false).starts_with("web, web, Service (core) added\n"));
     assert_eq!(
-        format_simple(&report),
+        format_simple(&report, false),
         "+ added     v1 Service web/web\n1 to add, 0 to change, 0 to remove\n"
     );
     let json: serde_json::Value = serde_json::from_str(&format_json(&report)).unwrap();
@@ -547,8 +547,9 @@ fn random_manifests_never_panic() {
         match diff_manifests(("old", &old), ("new", &new), &options) {
             Ok(report) => {
                 compared += usize::from(report.has_changes());
-                let printed =
-                    format_diff(&report, true) + &format_simple(&report) + &format_json(&report);
+                let printed = format_diff(&report, true)
+                    + &format_simple(&report, false)
+                    + &format_json(&report);
                 assert!(
                     !printed.contains("s3cr3t"),
                     "a Secret's value leaked:\n{printed}"
@@ -673,10 +674,33 @@ fn a_resource_helm_keeps_is_shown_as_kept_not_removed() {
         printed.ends_with("0 to add, 0 to change, 0 to remove, 1 kept\n"),
         "{printed}"
     );
-    assert!(format_simple(&report).starts_with("= kept      v1 Service web/web\n"));
+    assert!(format_simple(&report, false).starts_with("= kept      v1 Service web/web\n"));
+    assert!(
+        format_simple(&report, true).starts_with("= kept      v1 Service web/web\n"),
+        "kept is not painted"
+    );
     assert!(format_json(&report).contains("\"change\": \"kept\""));
     // Any other policy (or none) is a removal, and so is `keep` on the new side only.
     let other = kept.replace("keep", "delete");
     let report = diff(&stream(&[&other]), "", &opts());
     assert_eq!((report.summary.remove, report.summary.kept), (1, 0));
+}
+
+#[test]
+fn simple_output_is_coloured_by_its_marks_when_asked() {
+    let changed = DEPLOY.replace("replicas: 3", "replicas: 5");
+    let config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n";
+    let report = diff(
+        &stream(&[DEPLOY, SERVICE]),
+        &stream(&[&changed, config]),
+        &opts(),
+    );
+    let painted = format_simple(&report, true);
+    assert!(
+        painted.contains("\x1b[36m~ changed   apps/v1 Deployment web/web\x1b[0m\n"),
+        "{painted:?}"
+    );
+    assert!(painted.contains("\x1b[32m+ added"), "{painted:?}");
+    assert!(painted.contains("\x1b[31m- removed"), "{painted:?}");
+    assert!(!format_simple(&report, false).contains('\x1b'));
 }
