@@ -203,7 +203,10 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 /// The latest revision's manifest and the next render of the chart.
-fn upgrade_sides(args: &UpgradeArgs, stderr: &mut dyn Write) -> Result<(Side, Side), Error> {
+fn upgrade_sides(
+    args: &UpgradeArgs,
+    stderr: &mut dyn Write,
+) -> Result<(Side<'static>, Side<'static>), Error> {
     let release = &args.release;
     let inputs = args.inputs.load_for_release(&release.name)?;
     let request = inputs.upgrade_request(&release.name, &release.namespace.namespace);

@@ -29,10 +29,10 @@ pub mod listing;
 pub use error::ReleaseError;
 
 use crate::chart::Chart;
-use crate::diff::{DiffError, DiffOptions, Summary};
+use crate::diff::{DiffOptions, Summary};
 use crate::error::Error;
 use crate::render::{Capabilities, ReleaseInfo};
-use crate::store::{ChartInfo, Record, RecordProblem, Status, Store, StoreError, now_rfc3339};
+use crate::store::{ChartInfo, Record, Status, Store, now_rfc3339};
 use crate::values::Values;
 
 /// The latest revision if it is live: not uninstalled with its history kept.
@@ -163,7 +163,7 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
     };
     // Before anything is written: a manifest the diff refuses (one
     // resource twice) must not become a revision.
-    let new = compare::Side::new("this revision", record.manifest.clone());
+    let new = compare::Side::new("this revision", record.manifest.as_str());
     let summary = change_summary(store, previous, &new, &record.namespace)?;
     let record = lock.append(record)?;
     Ok(Recorded {
@@ -254,21 +254,6 @@ fn change_summary(
     };
     let old = compare::Side::of_live(store, previous, "previous revision");
     Ok(compare::diff(&old, new, &options)?.summary)
-}
-
-/// A stored manifest that is not a valid manifest: the record is corrupt,
-/// and the error names its file (the checksum only proves kinja wrote it).
-fn corrupt_manifest(location: String, error: &DiffError) -> StoreError {
-    let (line, message) = match error {
-        DiffError::Manifest { error, .. } => (error.line, error.message.clone()),
-        DiffError::DuplicateResource { line, resource, .. } => {
-            (*line, format!("it holds one resource twice ({resource})"))
-        }
-    };
-    StoreError::Corrupt {
-        path: location,
-        problem: RecordProblem::InvalidManifest { line, message },
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::compare::{self, Side};
 use super::*;
-use crate::store::{FileStore, StoreError};
+use crate::store::{FileStore, RecordProblem, StoreError};
 
 struct Fixture {
     _dir: tempfile::TempDir,
