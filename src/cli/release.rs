@@ -168,21 +168,7 @@ pub fn release(
     };
     let done = ops::upgrade(&args.store.open()?, &request)?;
     print_warnings(&done.warnings, stderr);
-    let record = &done.record;
-    let mut text = format!(
-        "Release {:?} in namespace {:?}: revision {} {} ({}).\n{}\n",
-        record.name,
-        record.namespace,
-        record.revision,
-        record.status.as_str(),
-        record.chart.label(),
-        summary_line(&done.summary)
-    );
-    // As `helm install` and `helm upgrade` do.
-    if let Some(notes) = record.notes.as_deref().filter(|n| !n.trim().is_empty()) {
-        text.push_str(&format!("NOTES:\n{}\n", notes.trim_end()));
-    }
-    write_out(stdout, &text)
+    write_out(stdout, &listing::recorded_text(&done.record, &done.summary))
 }
 
 pub fn history(args: HistoryArgs, stdout: &mut dyn Write) -> Result<(), Error> {

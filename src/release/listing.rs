@@ -187,14 +187,33 @@ pub fn status_text(record: &Record, format: Format) -> String {
         ("DESCRIPTION", "description", json!(record.description)),
     ];
     if format == Format::Table {
-        let mut text = fields_text(fields, format);
-        if !notes.trim().is_empty() {
-            text.push_str(&format!("NOTES:\n{}\n", notes.trim_end()));
-        }
-        return text;
+        return fields_text(fields, format) + &notes_section(record);
     }
     fields.push(("NOTES", "notes", json!(notes)));
     fields_text(fields, format)
+}
+
+/// What `release`, `install` and `upgrade` print: the revision written,
+/// what it changed, and its notes (as `helm install` prints them).
+pub fn recorded_text(record: &Record, summary: &crate::diff::Summary) -> String {
+    format!(
+        "Release {:?} in namespace {:?}: revision {} {} ({}).\n{}\n{}",
+        record.name,
+        record.namespace,
+        record.revision,
+        record.status.as_str(),
+        record.chart.label(),
+        crate::diff::summary_line(summary),
+        notes_section(record)
+    )
+}
+
+/// `NOTES:` and the rendered notes, or nothing when there are none.
+fn notes_section(record: &Record) -> String {
+    match record.notes.as_deref().map(str::trim_end) {
+        Some(notes) if !notes.trim().is_empty() => format!("NOTES:\n{notes}\n"),
+        _ => String::new(),
+    }
 }
 
 /// What `get` prints of a revision.

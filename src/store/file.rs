@@ -257,7 +257,6 @@ impl Store for FileStore {
                 }
             }
         }
-        still_deployed.extend(latest.clone().filter(|p| p.status == Status::Deployed));
         Ok(Box::new(FileLock {
             store: self,
             namespace: namespace.to_string(),
@@ -319,7 +318,8 @@ struct FileLock<'s> {
     latest: Option<Record>,
     /// Verified when the lock was taken: deleted after the append.
     pruned: Vec<u64>,
-    /// Earlier deployed revisions, to mark superseded after the append.
+    /// Deployed revisions before the latest, to mark superseded after the
+    /// append (the latest too, when deployed).
     still_deployed: Vec<Record>,
     _file: File,
 }
@@ -348,10 +348,10 @@ impl ReleaseLock for FileLock<'_> {
             namespace,
             name,
             revisions,
+            latest,
             pruned,
             still_deployed,
             _file: _locked,
-            ..
         } = *self;
         let (namespace, name) = (namespace.as_str(), name.as_str());
         record.name = name.to_string();
@@ -378,7 +378,9 @@ impl ReleaseLock for FileLock<'_> {
         store.write(&record)?;
         // After the new revision, so a crash in between leaves two deployed
         // revisions (which the next release repairs), never none.
-        for mut earlier in still_deployed {
+        // The latest is taken from the lock, not copied when it was read.
+        let latest = latest.filter(|p| p.status == Status::Deployed);
+        for mut earlier in still_deployed.into_iter().chain(latest) {
             earlier.status = Status::Superseded;
             store.write(&earlier)?;
         }

@@ -53,23 +53,20 @@ impl RenderError {
         self.kind
     }
 
-    /// The render's output passed its limit in `file`.
+    /// The render's output passed its limit in `file` (the renderer's
+    /// capped output is the one writer that fails, outside any template's place).
     pub fn too_large(file: String) -> RenderError {
         RenderError {
             kind: RenderErrorKind::TooLarge,
             file,
             line: None,
-            message: too_large_message(),
+            message: format!(
+                "the rendered output passed {} MiB, more than a render may produce, and the render was stopped; is there a runaway loop?",
+                super::MAX_OUTPUT_BYTES >> 20
+            ),
             snippet: None,
         }
     }
-}
-
-fn too_large_message() -> String {
-    format!(
-        "the rendered output passed {} MiB, more than a render may produce, and the render was stopped; is there a runaway loop?",
-        super::MAX_OUTPUT_BYTES >> 20
-    )
 }
 
 /// The fuel budget of one template render: far above any real chart (the
@@ -109,8 +106,6 @@ impl RenderError {
                 "the template ran more than {FUEL_PER_TEMPLATE} steps and was stopped; is there a runaway loop?"
             ),
             ErrorKind::SyntaxError => format!("syntax error: {}", err.detail().unwrap_or_default()),
-            // The only writer that fails is the one that caps the output.
-            ErrorKind::WriteFailure => too_large_message(),
             kind => {
                 let detail = err
                     .detail()
@@ -130,7 +125,6 @@ impl RenderError {
             ErrorKind::SyntaxError => RenderErrorKind::Syntax,
             ErrorKind::UndefinedError => RenderErrorKind::Undefined,
             ErrorKind::OutOfFuel => RenderErrorKind::OutOfFuel,
-            ErrorKind::WriteFailure => RenderErrorKind::TooLarge,
             _ => RenderErrorKind::Failed,
         };
         RenderError {
