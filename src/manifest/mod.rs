@@ -293,82 +293,17 @@ struct RawMetadata {
     annotations: Option<HashMap<String, crate::yaml::AnyValue>>,
 }
 
-/// The shape of a document the head reader refused: a mapping (so the
-/// problem is inside it), or valid YAML that is something else (a scalar,
-/// a list), which is no Kubernetes object. Read only on that error path.
-enum Shape {
-    Mapping,
-    NotAMapping,
-}
-
-impl<'de> serde::Deserialize<'de> for Shape {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ShapeVisitor)
+/// Whether a document the head reader refused is valid YAML that is no
+/// mapping (a scalar, a list, tagged or not): then it is no Kubernetes
+/// object; otherwise the problem is inside it. Read only on that error path.
+fn is_valid_non_mapping(text: &str) -> bool {
+    fn is_mapping(value: &crate::yaml::AnyValue) -> bool {
+        match value {
+            crate::yaml::AnyValue::Tagged(tagged) => is_mapping(&tagged.value),
+            other => other.is_mapping(),
+        }
     }
-}
-
-struct ShapeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
-    type Value = Shape;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-        use serde::de::IgnoredAny;
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Shape::Mapping)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Shape::NotAMapping)
-    }
-
-    /// A value with a local tag (`!Foo ...`): its shape is the value's.
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Shape, A::Error> {
-        use serde::de::VariantAccess;
-        let (serde::de::IgnoredAny, value) = data.variant()?;
-        value.newtype_variant::<Shape>()
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_i128<E>(self, _: i128) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_u128<E>(self, _: u128) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_unit<E>(self) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
-
-    fn visit_none<E>(self) -> Result<Shape, E> {
-        Ok(Shape::NotAMapping)
-    }
+    crate::yaml::parse_typed::<crate::yaml::AnyValue>(text).is_ok_and(|value| !is_mapping(&value))
 }
 
 /// Why a document could not be read: its kind, a message, and the line
@@ -389,23 +324,23 @@ fn parse_head(text: &str) -> Result<Head, Problem> {
 }
 
 fn parse_head_fully(text: &str) -> Result<Head, Problem> {
-    let raw: RawHead =
-        crate::yaml::parse_typed(text).map_err(|e| {
-            match crate::yaml::parse_typed::<Shape>(text) {
-            Ok(Shape::NotAMapping) => Problem {
+    let raw: RawHead = crate::yaml::parse_typed(text).map_err(|e| {
+        if is_valid_non_mapping(text) {
+            Problem {
                 kind: ManifestErrorKind::NotAnObject,
                 message:
                     "a document must be a mapping (a Kubernetes object with apiVersion and kind)"
                         .to_string(),
                 line: 1,
-            },
-            _ => Problem {
+            }
+        } else {
+            Problem {
                 kind: ManifestErrorKind::InvalidYaml,
                 message: e.message,
                 line: e.line.unwrap_or(1),
-            },
+            }
         }
-        })?;
+    })?;
     let metadata = raw.metadata.unwrap_or_default();
     let annotation = |key: &str| {
         metadata
