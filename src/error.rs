@@ -38,15 +38,6 @@ pub enum Error {
     Io { path: String, reason: String },
 }
 
-impl Error {
-    pub fn io(path: &std::path::Path, error: &std::io::Error) -> Error {
-        Error::Io {
-            path: path.display().to_string(),
-            reason: crate::input::io_reason(error),
-        }
-    }
-}
-
 /// Text quoted in an error message, cut after `max_chars` characters (a
 /// megabyte on one line, or a huge `--set-json` argument, is not worth
 /// printing back).

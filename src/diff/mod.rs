@@ -4,10 +4,11 @@
 //! Resources are matched by identity (API group, kind, namespace, name; the
 //! release namespace where a document has none) and each is added, removed,
 //! changed or unchanged; a removed one annotated `helm.sh/resource-policy:
-//! keep` is kept instead (Helm leaves it in the cluster). Documents are compared by their text first, and
-//! only the ones that differ are parsed, normalized (keys sorted, comments
-//! dropped) and diffed, so a large manifest with few changes is cheap and
-//! reordering keys or documents is never a change.
+//! keep` is kept instead (Helm leaves it in the cluster). Documents are
+//! compared by their text first, and only the ones that differ are parsed,
+//! normalized (keys sorted, comments dropped) and diffed, so a large
+//! manifest with few changes is cheap and reordering keys or documents is
+//! never a change.
 //!
 //! ```text
 //! web, shop-seedapp, Deployment (apps) changed
