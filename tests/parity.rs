@@ -118,7 +118,12 @@ fn cases() -> Vec<Case> {
     ] {
         cases.push(case(name, "fleet", &["--set", &format!("{app}{extra}")]));
     }
-    for fixture in ["merge-keys", "repeated-key", "byte-order-mark"] {
+    for fixture in [
+        "merge-keys",
+        "repeated-key",
+        "byte-order-mark",
+        "yaml-1-1-scalars",
+    ] {
         cases.push(case(
             &format!("valuesdump/yaml-{fixture}"),
             "valuesdump",

@@ -266,10 +266,10 @@ fn helm_functions() {
 #[test]
 fn booleans_and_nulls_print_like_helm() {
     let chart = TestChart::new(&[
-        ("values.yaml", "on: true\nnothing: null\n"),
+        ("values.yaml", "flag: yes\nnothing: null\n"),
         (
             "templates/b.yaml",
-            "kind: ConfigMap\ndata:\n  a: {{ values.on }}\n  b: {{ values.on | string }}\n  c: {{ values.on | quote }}\n  d: x{{ values.nothing }}x\n",
+            "kind: ConfigMap\ndata:\n  a: {{ values.flag }}\n  b: {{ values.flag | string }}\n  c: {{ values.flag | quote }}\n  d: x{{ values.nothing }}x\n",
         ),
     ]);
     let out = success(&mut chart.render(&[]));

@@ -704,3 +704,17 @@ fn simple_output_is_coloured_by_its_marks_when_asked() {
     assert!(painted.contains("\x1b[31m- removed"), "{painted:?}");
     assert!(!format_simple(&report, false).contains('\x1b'));
 }
+
+#[test]
+fn yaml_1_1_spellings_are_no_change_as_the_api_reads_them() {
+    let pod = |host: &str, mode: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: {host}\n  volumes:\n  - name: c\n    configMap:\n      defaultMode: {mode}\n"
+        )
+    };
+    let report = diff(&pod("yes", "0644"), &pod("true", "420"), &opts());
+    assert!(!report.has_changes(), "{report:?}");
+    // A quoted "yes" is text to the API: a real change.
+    let report = diff(&pod("\"yes\"", "0644"), &pod("true", "420"), &opts());
+    assert!(report.has_changes());
+}

@@ -4,12 +4,14 @@
 //!
 //! Values are held as JSON values (`serde_json::Value` with `preserve_order`):
 //! Helm converts every YAML value file to JSON before merging, so keys are
-//! strings, and the JSON model is what `values.schema.json` checks. Unlike
-//! Helm, integers stay integers and YAML 1.2 rules apply (`yes` is a string).
+//! strings, and the JSON model is what `values.schema.json` checks. Plain
+//! scalars resolve as Helm's YAML 1.1 reader resolves them (`no` is false,
+//! `0755` is 493); unlike Helm, integers stay integers instead of floats.
 
 mod depth;
 mod emit;
 mod read;
+mod yaml11;
 
 pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
 
@@ -18,7 +20,7 @@ pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
 pub type AnyValue = serde_yaml::Value;
 
 use read::Tree;
-use serde::Deserialize;
+use serde::de::DeserializeSeed;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -67,7 +69,9 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
     let text = prepare(text)?;
     let mut merged = Map::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let Tree(value) = Tree::deserialize(document).map_err(YamlError::from_serde)?;
+        let value = Tree { source: text }
+            .deserialize(document)
+            .map_err(YamlError::from_serde)?;
         match value {
             Value::Null => {}
             Value::Object(map) => crate::values::merge_maps(&mut merged, map),
@@ -86,8 +90,10 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
 /// and for `Chart.yaml`.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     let text = prepare(text)?;
-    let Tree(value) = serde_yaml::from_str(text).map_err(YamlError::from_serde)?;
-    Ok(value)
+    let document = serde_yaml::Deserializer::from_str(text);
+    Tree { source: text }
+        .deserialize(document)
+        .map_err(YamlError::from_serde)
 }
 
 /// Deserializes one YAML text straight into a typed struct; unknown fields are
@@ -203,11 +209,14 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn yaml_1_2_keeps_norway_a_string_and_integers_integers() {
-        let values = parse_values("country: no\nbig: 1000000\nratio: 1.5\n").unwrap();
+    fn plain_scalars_read_as_yaml_1_1_and_integers_stay_integers() {
+        let text = "enabled: no\nmode: 0755\nbig: 1000000\nratio: 1.5\n\
+                    quoted: \"no\"\nsingle: 'off'\nflow: [yes, \"y\", 0o17]\ny: key\n";
+        let values = parse_values(text).unwrap();
         assert_eq!(
             Value::Object(values),
-            json!({"country": "no", "big": 1000000, "ratio": 1.5})
+            json!({"enabled": false, "mode": 493, "big": 1000000, "ratio": 1.5,
+                   "quoted": "no", "single": "off", "flow": [true, "y", 15], "true": "key"})
         );
     }
 
@@ -240,7 +249,7 @@ mod tests {
     fn a_byte_order_mark_is_skipped() {
         let values = parse_values("\u{feff}a: 1\n").unwrap();
         assert_eq!(Value::Object(values), json!({"a": 1}));
-        assert_eq!(parse_value("\u{feff}x: y\n").unwrap(), json!({"x": "y"}));
+        assert_eq!(parse_value("\u{feff}x: z\n").unwrap(), json!({"x": "z"}));
     }
 
     #[test]
@@ -298,8 +307,12 @@ mod tests {
 
     #[test]
     fn tags_are_dropped() {
-        let values = parse_values("a: !custom 5\nb: !!str 7\n").unwrap();
-        assert_eq!(Value::Object(values), json!({"a": 5, "b": "7"}));
+        let text = "a: !custom 5\nb: !!str 7\nc: &x !!str no\nd: !!str &y 0755\ne: &z no\n";
+        let values = parse_values(text).unwrap();
+        assert_eq!(
+            Value::Object(values),
+            json!({"a": 5, "b": "7", "c": "no", "d": "0755", "e": false})
+        );
     }
 
     #[test]
@@ -316,10 +329,10 @@ mod tests {
 
     #[test]
     fn documents_in_one_file_merge_deeply() {
-        let values = parse_values("a: {x: 1, y: 2}\n---\na: {y: 3}\nb: 1\n").unwrap();
+        let values = parse_values("a: {x: 1, z: 2}\n---\na: {z: 3}\nb: 1\n").unwrap();
         assert_eq!(
             Value::Object(values),
-            json!({"a": {"x": 1, "y": 3}, "b": 1})
+            json!({"a": {"x": 1, "z": 3}, "b": 1})
         );
     }
 

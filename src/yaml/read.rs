@@ -1,26 +1,65 @@
 //! Reading YAML straight into JSON values, the way Helm's YAML-to-JSON
-//! reader sees them: keys become strings, a repeated key keeps its last value
-//! (Helm's reader does not refuse it), merge keys (`<<: *base`) are applied
-//! in document order as Helm's reader applies them, and tags are dropped.
-//! Built in one pass, without an intermediate YAML tree.
+//! reader (sigs.k8s.io/yaml, YAML 1.1) sees them: keys become strings, a
+//! repeated key keeps its last value (Helm's reader does not refuse it),
+//! merge keys (`<<: *base`) are applied in document order as Helm's reader
+//! applies them, tags are dropped, and plain scalars resolve as YAML 1.1
+//! resolves them (see [`super::yaml11`]). Built in one pass, without an
+//! intermediate YAML tree.
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// One YAML node as a JSON value.
-pub struct Tree(pub Value);
+/// Reads one YAML node of `source` as a JSON value. The parser hands plain
+/// scalars and quoted ones to the visitor alike; the source text tells them
+/// apart, since a quoted scalar's text follows its opening quote.
+#[derive(Clone, Copy)]
+pub struct Tree<'s> {
+    pub source: &'s str,
+}
 
-impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
-        deserializer.deserialize_any(TreeVisitor).map(Tree)
+impl<'de> DeserializeSeed<'de> for Tree<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct TreeVisitor;
+impl Tree<'_> {
+    /// Whether `text`, a slice the parser borrowed from the source, was
+    /// written as a plain scalar without a tag: not after an opening quote,
+    /// and not after a tag (`!!str 7` is text), perhaps beside an anchor.
+    fn is_plain_untagged(&self, text: &str) -> bool {
+        let start = self.source.as_ptr() as usize;
+        let at = text.as_ptr() as usize;
+        if at < start || at > start + self.source.len() {
+            return false;
+        }
+        let before = &self.source.as_bytes()[..at - start];
+        if matches!(before.last(), Some(b'"' | b'\'')) {
+            return false;
+        }
+        let mut rest = before;
+        for _ in 0..2 {
+            rest = rest.trim_ascii_end();
+            let token_start = rest
+                .iter()
+                .rposition(|b| b.is_ascii_whitespace())
+                .map_or(0, |i| i + 1);
+            match rest.get(token_start) {
+                Some(b'!') => return false,
+                Some(b'&') => rest = &rest[..token_start],
+                _ => break,
+            }
+        }
+        true
+    }
+}
 
-impl<'de> Visitor<'de> for TreeVisitor {
+impl<'de> Visitor<'de> for Tree<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -47,6 +86,16 @@ impl<'de> Visitor<'de> for TreeVisitor {
         })
     }
 
+    /// Only a scalar the parser could borrow whole is possibly plain: one
+    /// spanning lines or holding escapes is copied, and never a YAML 1.1
+    /// boolean or number.
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Value, E> {
+        match super::yaml11::resolve(s) {
+            Some(value) if self.is_plain_untagged(s) => Ok(value),
+            _ => Ok(Value::String(s.to_string())),
+        }
+    }
+
     fn visit_str<E>(self, s: &str) -> Result<Value, E> {
         Ok(Value::String(s.to_string()))
     }
@@ -64,12 +113,12 @@ impl<'de> Visitor<'de> for TreeVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Tree::deserialize(d).map(|t| t.0)
+        self.deserialize(d)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Tree(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -77,8 +126,8 @@ impl<'de> Visitor<'de> for TreeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
-        while let Some(Tree(key)) = access.next_key()? {
-            let Tree(value) = access.next_value()?;
+        while let Some(key) = access.next_key_seed(self)? {
+            let value = access.next_value_seed(self)?;
             let key = key_text(key).map_err(de::Error::custom)?;
             if key == "<<" {
                 apply_merge(&mut map, value).map_err(de::Error::custom)?;
@@ -92,7 +141,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
     /// A tagged node (`!custom value`): the tag is dropped, as Helm's reader does.
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         let (_tag, variant): (de::IgnoredAny, _) = data.variant()?;
-        variant.newtype_variant::<Tree>().map(|t| t.0)
+        variant.newtype_variant_seed(self)
     }
 }
 
