@@ -359,3 +359,37 @@ fn an_empty_namespace_renders_as_default_like_helm() {
     let out = success(&mut chart.render(&["-n", ""]));
     assert!(out.contains("ns: default"), "{out}");
 }
+
+#[test]
+fn a_block_tag_ending_a_line_after_content_keeps_its_newline() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "x: true\nitems: [c, d]\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\ndata:\n  a: {% if values.x %}on{% endif %}\n  b: \"2\"\n\
+             {% for i in values.items %}\n  {{ i }}: {% if loop.first %}first{% else %}later{% endif %}\n{% endfor %}\n\
+             {% tpl_line %}\n",
+        ),
+    ]);
+    // Line 8 holds an unknown tag: its line number must be exact.
+    let error = common::user_error(&mut chart.render(&[]));
+    assert!(error.contains("templates/cm.yaml:8:"), "{error}");
+    chart.write(
+        "templates/cm.yaml",
+        b"kind: ConfigMap\ndata:\n  a: {% if values.x %}on{% endif %}\n  b: \"2\"\n\
+          {% for i in values.items %}\n  {{ i }}: {% if loop.first %}first{% else %}later{% endif %}\n{% endfor %}\n\
+          {{ values.nope }}\n",
+    );
+    let error = common::user_error(&mut chart.render(&[]));
+    assert!(error.contains("templates/cm.yaml:8:"), "{error}");
+    chart.write(
+        "templates/cm.yaml",
+        b"kind: ConfigMap\ndata:\n  a: {% if values.x %}on{% endif %}\n  b: \"2\"\n\
+          {% for i in values.items %}\n  {{ i }}: {% if loop.first %}first{% else %}later{% endif %}\n{% endfor %}\n",
+    );
+    let out = success(&mut chart.render(&[]));
+    assert!(
+        out.ends_with("data:\n  a: on\n  b: \"2\"\n  c: first\n  d: later\n"),
+        "{out}"
+    );
+}

@@ -329,7 +329,8 @@ pub fn tpl(state: &State, text: &str, _kwargs: Kwargs) -> Result<String, Error> 
         outer => format!("{TPL_NAME_PREFIX}{outer}"),
     };
     TPL_DEPTH.with(|d| d.set(depth + 1));
-    let result = state.env().render_named_str(&name, text, context);
+    let text = super::line_ends::keep_line_ends(text);
+    let result = state.env().render_named_str(&name, &text, context);
     TPL_DEPTH.with(|d| d.set(depth));
     result.map_err(|e| {
         invalid(format!("tpl: {}", e.detail().unwrap_or("render failed"))).with_source(e)

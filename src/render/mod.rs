@@ -1,6 +1,7 @@
 //! Rendering: a chart's templates through minijinja, set up for YAML.
 //!
-//! `trim_blocks` and `lstrip_blocks` are on, the trailing newline is kept, no
+//! `trim_blocks` and `lstrip_blocks` are on (but a block tag ending a line
+//! after other content keeps the newline: see `line_ends`), the trailing newline is kept, no
 //! auto-escaping, and undefined values are strict: printing or iterating a
 //! value that does not exist is an error naming the template, the line and
 //! the expression, while `default(...)`, `is defined` and `if x` keep working.
@@ -12,6 +13,7 @@ mod context;
 mod defaults;
 mod error;
 pub mod helm_compat;
+mod line_ends;
 
 pub use context::{
     Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, ReleaseInfo,
@@ -69,10 +71,11 @@ impl<'c> Renderer<'c> {
         env.set_formatter(helm_compat::format_value);
         defaults::register(&mut env);
         for template in &chart.templates {
-            env.add_template_owned(template.name.clone(), template.source.clone())
-                .map_err(|e| {
-                    RenderError::from_minijinja(&e, &|n| chart.template_file_path(n), None)
-                })?;
+            env.add_template_owned(
+                template.name.clone(),
+                line_ends::keep_line_ends(&template.source).into_owned(),
+            )
+            .map_err(|e| RenderError::from_minijinja(&e, &|n| chart.template_file_path(n), None))?;
         }
         Ok(Renderer { chart, env })
     }

@@ -131,7 +131,17 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(resolve(text), Some(expected), "{text}");
         }
-        for text in ["0o8", "0b", "0x", "1:20", "2024-01-01", ".", "-", "1e", "0x1G"] {
+        for text in [
+            "0o8",
+            "0b",
+            "0x",
+            "1:20",
+            "2024-01-01",
+            ".",
+            "-",
+            "1e",
+            "0x1G",
+        ] {
             assert_eq!(resolve(text), None, "{text}");
         }
     }
