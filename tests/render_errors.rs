@@ -562,3 +562,72 @@ fn the_output_limit_is_for_the_whole_render_not_each_template() {
     let err = user_error(&mut chart.render(&[]));
     assert!(err.contains("the rendered output passed 256 MiB"), "{err}");
 }
+
+/// Renders `tag` as the value of a ConfigMap key and returns the error.
+fn error_for(values: &str, tag: &str) -> String {
+    let chart = TestChart::new(&[
+        ("values.yaml", values),
+        ("templates/cm.yaml", &format!("kind: ConfigMap\nx: {tag}\n")),
+    ]);
+    user_error(&mut chart.render(&[]))
+}
+
+#[test]
+fn hints_fit_what_is_missing() {
+    let values = "image:\n  tag: x\non: 1\n";
+    let cases = [
+        // Only a values path is something to set in values.
+        (
+            "{{ values.imgae.tag }}",
+            "`values.imgae` is undefined; did you mean `values.image`? If not, set it in values",
+        ),
+        (
+            "{{ release.nmae }}",
+            "`release` has no `nmae`; did you mean `release.name`?",
+        ),
+        (
+            "{{ valus.image }}",
+            "`valus.image` is undefined; did you mean `values.image`?",
+        ),
+        (
+            "{{ values.on }}",
+            "YAML reads the unquoted key `on` as `true` (as Helm does): quote it",
+        ),
+        // Helm's names, a near miss, and the other kind of call.
+        (
+            "{{ values.image | toYaml }}",
+            "filter `| toYaml` is unknown; for Helm's `toYaml`, kinja uses `| to_yaml`",
+        ),
+        (
+            "{{ values.image.tag | b64enc }}",
+            "kinja uses `| b64encode`",
+        ),
+        (
+            "{{ values.image.tag | sha256sum }}",
+            "kinja uses `| sha256`",
+        ),
+        (
+            "{{ values.image.tag | trimSuffix(\"-\") }}",
+            "kinja uses `| trim_suffix(\"-\")`",
+        ),
+        (
+            "{{ hasKey(values, \"image\") }}",
+            "kinja uses `\"key\" in mapping`",
+        ),
+        ("{{ include(\"x\", 1) }}", "kinja uses a macro"),
+        (
+            "{{ values.image.tag | quot }}",
+            "filter `| quot` is unknown; did you mean `| quote`?",
+        ),
+        (
+            "{{ quote(values.image.tag) }}",
+            "`quote` is a filter: write `x | quote`",
+        ),
+    ];
+    for (tag, expected) in cases {
+        let error = error_for(values, tag);
+        assert!(error.contains(expected), "{tag}: {error}");
+        let set_in_values = error.contains("set it in values");
+        assert_eq!(set_in_values, tag.contains("imgae"), "{tag}: {error}");
+    }
+}

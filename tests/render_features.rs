@@ -393,3 +393,28 @@ fn a_block_tag_ending_a_line_after_content_keeps_its_newline() {
         "{out}"
     );
 }
+
+#[test]
+fn every_chart_field_helm_defines_exists_even_when_unset() {
+    let chart = TestChart::new(&[
+        ("Chart.yaml", "apiVersion: v2\nname: bare\nversion: 1.0.0\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\ndata:\n  app: \"{{ chart.appVersion }}\"\n  kube: \"{{ chart.kubeVersion }}\"\n  \
+             keywords: \"{{ chart.keywords | length }}\"\n  deprecated: \"{{ chart.deprecated }}\"\n  \
+             annotations: \"{{ chart.annotations | length }}\"\n  home: \"{{ chart.home }}\"\n",
+        ),
+    ]);
+    let out = success(&mut chart.render(&[]));
+    assert!(
+        out.contains("app: \"\"\n  kube: \"\"\n  keywords: \"0\"\n  deprecated: \"false\"\n  annotations: \"0\"\n  home: \"\"\n"),
+        "{out}"
+    );
+    // A field Helm does not define is still strict.
+    chart.write(
+        "templates/cm.yaml",
+        b"kind: ConfigMap\ndata:\n  x: {{ chart.appVerison }}\n",
+    );
+    let error = common::user_error(&mut chart.render(&[]));
+    assert!(error.contains("`chart.appVerison` is undefined"), "{error}");
+}

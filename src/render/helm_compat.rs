@@ -216,8 +216,18 @@ pub fn b64decode(text: &str) -> Result<String, Error> {
 /// `{{ values.config | to_yaml | sha256 }}`: the SHA-256 digest as lowercase hex.
 pub fn sha256(value: &Value) -> Result<String, Error> {
     let text = plain_string(defined(value, "sha256")?);
-    let digest = sha2::Sha256::digest(text.as_bytes());
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&sha2::Sha256::digest(text.as_bytes())))
+}
+
+/// `{{ values.config | to_yaml | sha1 }}`: the SHA-1 digest as lowercase
+/// hex, as Helm's `sha1sum` (for names and checksums, not for security).
+pub fn sha1(value: &Value) -> Result<String, Error> {
+    let text = plain_string(defined(value, "sha1")?);
+    Ok(hex(&sha1::Sha1::digest(text.as_bytes())))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `{{ name | trunc(63) }}`: the first `n` bytes (the last `-n` for negative

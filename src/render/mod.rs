@@ -13,6 +13,8 @@ mod context;
 mod defaults;
 mod error;
 pub mod helm_compat;
+mod helm_time;
+mod helm_values;
 mod line_ends;
 
 pub use context::{

@@ -14,6 +14,7 @@ mod read;
 mod yaml11;
 
 pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
+pub use yaml11::boolean_word as yaml_1_1_boolean;
 
 /// Any YAML value as the parser reads it (tags and all), for fields whose
 /// shape is not known (annotations a document may or may not hold as text).

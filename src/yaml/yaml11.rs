@@ -10,11 +10,8 @@ use serde_json::{Number, Value};
 /// What a plain scalar the parser kept as text means to a YAML 1.1 reader,
 /// or `None` when it is text there too.
 pub fn resolve(plain: &str) -> Option<Value> {
-    // Exactly these spellings: go-yaml's table has no `yEs` or `oN`.
-    match plain {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some(Value::Bool(true)),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some(Value::Bool(false)),
-        _ => {}
+    if let Some(boolean) = boolean_word(plain) {
+        return Some(Value::Bool(boolean));
     }
     // Only a scalar starting like a number is tried as one (`_1` is text).
     if !plain.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
@@ -23,6 +20,16 @@ pub fn resolve(plain: &str) -> Option<Value> {
     // Underscores are dropped anywhere before the number is read: `1_000`.
     let number: String = plain.chars().filter(|&c| c != '_').collect();
     integer(&number).or_else(|| decimal(&number))
+}
+
+/// The YAML 1.1 booleans a YAML 1.2 parser keeps as text; exactly these
+/// spellings (go-yaml's table has no `yEs` or `oN`).
+pub fn boolean_word(word: &str) -> Option<bool> {
+    match word {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
 }
 
 /// An integer as Go's `strconv.ParseInt(s, 0, 64)` reads it, falling back

@@ -40,7 +40,7 @@ impl TemplateContext {
         TemplateContext {
             values: Value::from(Serde(values)),
             release: Value::from(Serde(release)),
-            chart: Value::from(Serde(&chart.metadata.fields)),
+            chart: Value::from(Serde(&chart_fields(&chart.metadata.fields))),
             capabilities: minijinja::context! {
                 kube_version => Value::from_object(capabilities.kube_version.clone()),
                 api_versions => Value::from(Serde(&capabilities.api_versions)),
@@ -65,6 +65,44 @@ impl TemplateContext {
             },
         }
     }
+}
+
+/// Every field Helm defines for `Chart.yaml`, with Helm's empty value
+/// where the chart leaves it out (`chart.appVersion` is `""`, as
+/// `.Chart.AppVersion`): only `values` are strict. Fields as written come
+/// first, in their order; unknown ones stay.
+fn chart_fields(
+    written: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{Value as Json, json};
+    let mut fields = written.clone();
+    for (name, empty) in [
+        ("apiVersion", json!("")),
+        ("name", json!("")),
+        ("version", json!("")),
+        ("kubeVersion", json!("")),
+        ("description", json!("")),
+        ("type", json!("")),
+        ("keywords", json!([])),
+        ("home", json!("")),
+        ("sources", json!([])),
+        ("dependencies", json!([])),
+        ("maintainers", json!([])),
+        ("icon", json!("")),
+        ("appVersion", json!("")),
+        ("deprecated", json!(false)),
+        ("annotations", json!({})),
+        ("condition", json!("")),
+        ("tags", json!("")),
+    ] {
+        match fields.get(name) {
+            None | Some(Json::Null) => {
+                fields.insert(name.to_string(), empty);
+            }
+            Some(_) => {}
+        }
+    }
+    fields
 }
 
 /// The names of the context objects, in the order `tpl` rebuilds them.

@@ -1,6 +1,7 @@
 //! Render errors that name the file, the line and what went wrong, with the
 //! line of the template shown under it.
 
+mod hints;
 mod undefined;
 
 use minijinja::ErrorKind;
@@ -95,12 +96,19 @@ impl RenderError {
         };
         let mut message = match err.kind() {
             ErrorKind::UndefinedError => {
-                let what = undefined::subject(err, context)
-                    .map(|e| format!("`{e}` is undefined"))
-                    .unwrap_or_else(|| "a value is undefined".to_string());
-                format!(
-                    "{what}; set it in values, or make it optional with `| default(...)` or `is defined`"
-                )
+                hints::undefined(undefined::subject(err, context).as_deref(), context)
+            }
+            ErrorKind::UnknownFilter | ErrorKind::UnknownFunction => {
+                let detail = err.detail().unwrap_or_default();
+                let name = detail
+                    .trim_start_matches("filter ")
+                    .trim_end_matches(" is unknown");
+                let kind = if err.kind() == ErrorKind::UnknownFilter {
+                    hints::Callable::Filter
+                } else {
+                    hints::Callable::Function
+                };
+                hints::unknown(kind, name)
             }
             ErrorKind::OutOfFuel => format!(
                 "the template ran more than {FUEL_PER_TEMPLATE} steps and was stopped; is there a runaway loop?"
