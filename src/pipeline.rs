@@ -43,6 +43,25 @@ pub fn render_chart(
     release: &ReleaseInfo,
     capabilities: &Capabilities,
 ) -> Result<RenderOutput, Error> {
+    render_chart_over(
+        chart,
+        &chart.default_values,
+        user_values,
+        release,
+        capabilities,
+    )
+}
+
+/// [`render_chart`] with other defaults under the user values than the
+/// chart's `values.yaml`: an upgrade with `--reuse-values` renders over the
+/// last revision's merged values, as Helm does.
+pub fn render_chart_over(
+    chart: &Chart,
+    defaults: &Values,
+    user_values: Values,
+    release: &ReleaseInfo,
+    capabilities: &Capabilities,
+) -> Result<RenderOutput, Error> {
     crate::names::validate_release_name(&release.name)?;
     if chart.metadata.chart_type == ChartType::Library {
         return Err(ChartError::Library {
@@ -53,7 +72,7 @@ pub fn render_chart(
     check_kube_version(chart, capabilities)?;
 
     let mut warnings = Vec::new();
-    let values = values::coalesce_values(&chart.default_values, user_values, &mut warnings);
+    let values = values::coalesce_values(defaults, user_values, &mut warnings);
     check_schema(chart, &values)?;
 
     let rendered = Renderer::new(chart)?.render(&values, release, capabilities)?;

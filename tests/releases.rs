@@ -738,3 +738,70 @@ fn list_shows_every_readable_release_and_names_the_broken_record() {
         "{stderr}"
     );
 }
+
+#[test]
+fn upgrades_reuse_values_by_helms_rules() {
+    let store = store();
+    let chart = common::TestChart::new(&[
+        ("values.yaml", "replicas: 1\nimage: old\n"),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  replicas: \"{{ values.replicas }}\"\n  image: {{ values.image }}\n  tier: \"{{ values.tier | default('none') }}\"\n",
+        ),
+    ]);
+    let overlay = chart.write("prod.yaml", b"replicas: 3\n");
+    let run = |args: &[&str]| {
+        let output = cmd(store.path(), &["upgrade", "-i", "shop", "-n", "web"])
+            .arg(chart.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let manifest = success(&mut cmd(
+            store.path(),
+            &["get", "manifest", "shop", "-n", "web"],
+        ));
+        (manifest, String::from_utf8(output.stderr).unwrap())
+    };
+    let (first, _) = run(&["-f", overlay.to_str().unwrap()]);
+    assert!(first.contains("replicas: \"3\""), "{first}");
+    // The chart's defaults change; an upgrade that forgets the overlay keeps it.
+    chart.write("values.yaml", b"replicas: 1\nimage: new\ntier: web\n");
+    let (forgot, note) = run(&[]);
+    assert!(
+        forgot.contains("replicas: \"3\"") && forgot.contains("image: new"),
+        "{forgot}"
+    );
+    assert!(
+        note.contains("the values of revision 1 are used again"),
+        "{note}"
+    );
+    // --reset-values: only the chart's defaults and what is given now.
+    let (reset, _) = run(&["--reset-values"]);
+    assert!(reset.contains("replicas: \"1\""), "{reset}");
+    // --reuse-values renders over the last revision's merged values: the
+    // chart's newest defaults are not seen, the values given now win.
+    run(&["-f", overlay.to_str().unwrap()]);
+    chart.write("values.yaml", b"replicas: 1\nimage: newest\ntier: web\n");
+    let (reused, _) = run(&["--reuse-values", "--set", "tier=api"]);
+    assert!(
+        reused.contains("replicas: \"3\"")
+            && reused.contains("image: new\n")
+            && reused.contains("tier: \"api\""),
+        "{reused}"
+    );
+    let (then_reused, _) = run(&["--reset-then-reuse-values", "--set", "tier=db"]);
+    assert!(
+        then_reused.contains("replicas: \"3\"")
+            && then_reused.contains("image: newest")
+            && then_reused.contains("tier: \"db\""),
+        "{then_reused}"
+    );
+    // diff upgrade follows the same rules: nothing given, nothing changes.
+    let diff = cmd(store.path(), &["diff", "upgrade", "shop", "-n", "web"])
+        .arg(chart.path())
+        .args(["--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(diff.status.code(), Some(0), "{diff:?}");
+}

@@ -6,7 +6,7 @@
 
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::release::UpgradeRequest;
+use crate::release::{UpgradeRequest, ValuesRule};
 use crate::render::{Capabilities, KubeVersion};
 use crate::store::FileStore;
 use crate::values::{self, Values, ValuesOptions};
@@ -116,6 +116,31 @@ impl ChartInputs {
             user_values: self.user_values.clone(),
             ..UpgradeRequest::new(name, namespace, &self.chart, &self.capabilities)
         }
+    }
+}
+
+/// How an upgrade treats the last revision's values (Helm's three flags;
+/// without them, an upgrade given no values reuses the last revision's).
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeValuesArgs {
+    /// Use only the chart's defaults and the values given now, not the last revision's (beats the two below, as in Helm)
+    #[arg(long)]
+    pub reset_values: bool,
+    /// Merge the values given now over the last revision's, all over the last revision's merged values (the chart's new defaults are not seen)
+    #[arg(long)]
+    pub reuse_values: bool,
+    /// Merge the values given now over the last revision's, over the chart's new defaults
+    #[arg(long)]
+    pub reset_then_reuse_values: bool,
+}
+
+impl UpgradeValuesArgs {
+    pub fn rule(&self) -> ValuesRule {
+        ValuesRule::from_flags(
+            self.reset_values,
+            self.reuse_values,
+            self.reset_then_reuse_values,
+        )
     }
 }
 

@@ -2,7 +2,7 @@
 //! by resource. Each subcommand gets its two sides from [`crate::release::compare`]
 //! (or the two files), then one diff prints them.
 
-use super::args::{ChartArgs, NamespaceArg, ReleaseRef};
+use super::args::{ChartArgs, NamespaceArg, ReleaseRef, UpgradeValuesArgs};
 use super::{Outcome, print_warnings, write_out};
 use crate::diff::{DiffOptions, format_diff, format_json, format_simple};
 use crate::error::Error;
@@ -28,6 +28,8 @@ pub struct UpgradeArgs {
     pub release: ReleaseRef,
     #[command(flatten)]
     pub inputs: ChartArgs,
+    #[command(flatten)]
+    pub values_rule: UpgradeValuesArgs,
     #[command(flatten)]
     pub diff: DiffArgs,
 }
@@ -209,7 +211,10 @@ fn upgrade_sides(
 ) -> Result<(Side<'static>, Side<'static>), Error> {
     let release = &args.release;
     let inputs = args.inputs.load_for_release(&release.name)?;
-    let request = inputs.upgrade_request(&release.name, &release.namespace.namespace);
+    let request = crate::release::UpgradeRequest {
+        values_rule: args.values_rule.rule(),
+        ..inputs.upgrade_request(&release.name, &release.namespace.namespace)
+    };
     let sides = compare::upgrade_sides(&release.store.open()?, &request, args.diff.show_secrets)?;
     // Only once the render worked, so an error stays the first line on stderr.
     if sides.new_install {

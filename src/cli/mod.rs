@@ -10,7 +10,7 @@ mod render;
 pub use render::RenderArgs;
 
 use crate::error::Error;
-use crate::release::Mode;
+use crate::release::{Mode, ValuesRule};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 
@@ -30,7 +30,7 @@ pub enum Command {
     /// Render a chart and record it as the next revision of a release (an install or an upgrade).
     Release(release::ReleaseArgs),
     /// Record the first revision of a release; a name with a history is refused, as in Helm.
-    Install(release::ReleaseArgs),
+    Install(release::RevisionArgs),
     /// Record the next revision of a live release (with --install, install it if it has none).
     Upgrade(release::UpgradeArgs),
     /// Show the revisions of a release.
@@ -63,15 +63,24 @@ pub enum Outcome {
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Outcome, Error> {
     let done = match cli.command {
         Command::Render(args) => render::run(args, stdout, stderr),
-        Command::Release(args) => release::release(args, Mode::InstallOrUpgrade, stdout, stderr),
-        Command::Install(args) => release::release(args, Mode::Install, stdout, stderr),
+        Command::Release(args) => release::release(
+            args.revision,
+            args.values_rule.rule(),
+            Mode::InstallOrUpgrade,
+            stdout,
+            stderr,
+        ),
+        Command::Install(args) => {
+            release::release(args, ValuesRule::Default, Mode::Install, stdout, stderr)
+        }
         Command::Upgrade(args) => {
             let mode = if args.install {
                 Mode::InstallOrUpgrade
             } else {
                 Mode::Upgrade
             };
-            release::release(args.release, mode, stdout, stderr)
+            let rule = args.release.values_rule.rule();
+            release::release(args.release.revision, rule, mode, stdout, stderr)
         }
         Command::History(args) => release::history(args, stdout),
         Command::Status(args) => release::status(args, stdout),

@@ -2,18 +2,21 @@
 //! release history, kept in the store. Each handler calls one function of
 //! [`crate::release`] or [`crate::store`] and prints what it returns.
 
-use super::args::{ChartArgs, HistoryMaxArg, ListFormatArg, NamespaceArg, ReleaseRef, StoreArgs};
+use super::args::{
+    ChartArgs, HistoryMaxArg, ListFormatArg, NamespaceArg, ReleaseRef, StoreArgs, UpgradeValuesArgs,
+};
 use super::{print_warnings, write_out};
 use crate::diff::summary_line;
 use crate::error::Error;
 use crate::release::listing::{self, Part};
-use crate::release::{self as ops, Mode, UpgradeRequest};
+use crate::release::{self as ops, Mode, UpgradeRequest, ValuesRule};
 use crate::store::{Store, StoreError};
 use clap::{Args, Subcommand};
 use std::io::Write;
 
+/// What every command that records a rendered revision takes (`install`).
 #[derive(Debug, Clone, Args)]
-pub struct ReleaseArgs {
+pub struct RevisionArgs {
     /// The release name
     pub name: String,
     #[command(flatten)]
@@ -27,6 +30,16 @@ pub struct ReleaseArgs {
     pub history_max: HistoryMaxArg,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// `kinja release`: an install or an upgrade, so it takes the upgrade's
+/// values flags.
+#[derive(Debug, Clone, Args)]
+pub struct ReleaseArgs {
+    #[command(flatten)]
+    pub revision: RevisionArgs,
+    #[command(flatten)]
+    pub values_rule: UpgradeValuesArgs,
 }
 
 /// `kinja upgrade`: `kinja release` that refuses a release with no live
@@ -154,7 +167,8 @@ pub struct UninstallArgs {
 /// `kinja release`, `install`, `upgrade`: render and record the next
 /// revision, if `mode` allows it.
 pub fn release(
-    args: ReleaseArgs,
+    args: RevisionArgs,
+    values_rule: ValuesRule,
     mode: Mode,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
@@ -164,6 +178,7 @@ pub fn release(
         description: args.description.clone(),
         history_max: args.history_max.history_max,
         mode,
+        values_rule,
         ..inputs.upgrade_request(&args.name, &args.namespace.namespace)
     };
     let done = ops::upgrade(&args.store.open()?, &request)?;

@@ -130,16 +130,11 @@ pub fn upgrade_sides(
         Err(e) => return Err(e.into()),
     };
     let release = next_release(request.name, request.namespace, latest.as_ref());
-    let rendered = crate::pipeline::render_chart(
-        request.chart,
-        request.user_values.clone(),
-        &release,
-        request.capabilities,
-    )
-    .map_err(|error| match error {
-        Error::Manifest(broken) if !show_secrets => Error::Manifest(broken.without_snippet()),
-        other => other,
-    })?;
+    let (rendered, _) =
+        super::render_next(request, &release, latest.as_ref()).map_err(|error| match error {
+            Error::Manifest(broken) if !show_secrets => Error::Manifest(broken.without_snippet()),
+            other => other,
+        })?;
     Ok(UpgradeSides {
         old: Side::of_live(store, latest.as_ref(), "no revision").into_owned(),
         new: Side::new("the new render", rendered.manifest.to_text()),

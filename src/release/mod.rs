@@ -25,8 +25,10 @@
 pub mod compare;
 mod error;
 pub mod listing;
+mod reuse;
 
 pub use error::ReleaseError;
+pub use reuse::{UpgradeValues, ValuesRule, upgrade_values};
 
 use crate::chart::Chart;
 use crate::diff::{DiffOptions, Summary};
@@ -69,6 +71,8 @@ pub struct UpgradeRequest<'a> {
     pub history_max: usize,
     /// Which of an install and an upgrade the caller accepts.
     pub mode: Mode,
+    /// Whether the last revision's values are used again (Helm's rules).
+    pub values_rule: ValuesRule,
 }
 
 /// What a request may do, as Helm's commands decide it.
@@ -102,6 +106,7 @@ impl<'a> UpgradeRequest<'a> {
             description: None,
             history_max: DEFAULT_HISTORY_MAX,
             mode: Mode::InstallOrUpgrade,
+            values_rule: ValuesRule::Default,
         }
     }
 }
@@ -128,12 +133,7 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
     let previous = lock.latest();
     check_mode(request, previous)?;
     let release = next_release(request.name, request.namespace, previous);
-    let rendered = crate::pipeline::render_chart(
-        request.chart,
-        request.user_values.clone(),
-        &release,
-        request.capabilities,
-    )?;
+    let (rendered, user_values) = render_next(request, &release, previous)?;
     let now = now_rfc3339();
     let metadata = &request.chart.metadata;
     let record = Record {
@@ -156,7 +156,7 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
             version: metadata.version.clone(),
             app_version: metadata.app_version.clone(),
         },
-        config: request.user_values.clone(),
+        config: user_values,
         values: rendered.values,
         notes: rendered.notes,
         manifest: rendered.manifest.to_text(),
@@ -171,6 +171,35 @@ pub fn upgrade(store: &dyn Store, request: &UpgradeRequest) -> Result<Recorded, 
         summary,
         warnings: rendered.warnings,
     })
+}
+
+/// Renders the request as `release`, the revision after `previous`, with
+/// the values Helm's upgrade rules give; returns the user values used too.
+fn render_next(
+    request: &UpgradeRequest,
+    release: &ReleaseInfo,
+    previous: Option<&Record>,
+) -> Result<(crate::pipeline::RenderOutput, Values), Error> {
+    let values = upgrade_values(
+        request.values_rule,
+        request.user_values.clone(),
+        live(previous),
+    );
+    let defaults = values
+        .defaults
+        .as_ref()
+        .unwrap_or(&request.chart.default_values);
+    let mut rendered = crate::pipeline::render_chart_over(
+        request.chart,
+        defaults,
+        values.user.clone(),
+        release,
+        request.capabilities,
+    )?;
+    if let Some(note) = values.note {
+        rendered.warnings.insert(0, note);
+    }
+    Ok((rendered, values.user))
 }
 
 /// Helm's rules: `install` takes only a name with no history, `upgrade`

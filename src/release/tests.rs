@@ -68,7 +68,10 @@ fn a_failing_render_writes_nothing() {
     // Without the chart's default, `values.size` is undefined.
     let mut chart = f.chart.clone();
     chart.default_values.clear();
-    let broken = UpgradeRequest::new("shop", "web", &chart, &f.capabilities);
+    let broken = UpgradeRequest {
+        values_rule: ValuesRule::Reset,
+        ..UpgradeRequest::new("shop", "web", &chart, &f.capabilities)
+    };
     let error = upgrade(&f.store, &broken).unwrap_err();
     assert!(matches!(error, Error::Render(_)), "{error}");
     assert_eq!(f.store.history("web", "shop").unwrap().len(), 1);

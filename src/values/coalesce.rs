@@ -1,7 +1,9 @@
-//! Helm's two merge rules.
+//! Helm's merge rules.
 //!
 //! * [`merge_maps`] merges user sources into each other (`-f a.yaml -f b.yaml`):
 //!   maps merge recursively, anything else on the right replaces the left.
+//! * [`coalesce_tables`] merges an upgrade's new user values over the last
+//!   revision's (`--reuse-values`, `--reset-then-reuse-values`).
 //! * [`coalesce_values`] places the chart defaults *under* the user values:
 //!   maps merge recursively, user lists and scalars replace defaults, and a
 //!   user `null` deletes the default it lands on (`livenessProbe: null`
@@ -75,6 +77,34 @@ fn coalesce_at(
     // Keys only the user wrote: nulls with no default under them stay null.
     for (key, value) in user {
         result.insert(key, value);
+    }
+    result
+}
+
+/// Helm's `CoalesceTables(new, old)` as helm 4.1.4 runs it for an
+/// upgrade that reuses values: `new` wins, `old` fills in what `new` lacks,
+/// maps merge recursively, and a type conflict keeps `new`'s value. A
+/// `null` in `new` on a key `old` set (to something not null) drops the key
+/// from the result, so the defaults under it show again; a `null` on any
+/// other key stays, to delete a chart default later.
+pub fn coalesce_tables(new: Values, old: &Values) -> Values {
+    let mut result = new;
+    for (key, old_value) in old {
+        match result.get_mut(key) {
+            None => {
+                result.insert(key.clone(), old_value.clone());
+            }
+            Some(Value::Null) if !old_value.is_null() => {
+                result.shift_remove(key);
+            }
+            Some(Value::Object(new_map)) => {
+                if let Value::Object(old_map) = old_value {
+                    let merged = coalesce_tables(std::mem::take(new_map), old_map);
+                    *new_map = merged;
+                }
+            }
+            Some(_) => {}
+        }
     }
     result
 }
@@ -179,6 +209,18 @@ mod tests {
         );
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].contains("m.nested"), "{warnings:?}");
+    }
+
+    #[test]
+    fn coalesce_tables_lets_new_values_win_and_old_ones_fill_in() {
+        let old =
+            map(json!({"a": 1, "b": {"x": 1, "y": 2}, "gone": 5, "list": [1], "m": {"k": 1}}));
+        let new =
+            map(json!({"b": {"y": 3}, "gone": null, "fresh": null, "list": [2], "m": "text"}));
+        assert_eq!(
+            Value::Object(coalesce_tables(new, &old)),
+            json!({"b": {"y": 3, "x": 1}, "fresh": null, "list": [2], "m": "text", "a": 1})
+        );
     }
 
     #[test]

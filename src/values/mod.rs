@@ -11,7 +11,7 @@ mod coalesce;
 mod schema;
 pub mod strvals;
 
-pub use coalesce::{coalesce_values, merge_maps};
+pub use coalesce::{coalesce_tables, coalesce_values, merge_maps};
 pub use schema::{SchemaViolation, check_schema};
 
 use serde_json::{Map, Value};
