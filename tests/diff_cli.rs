@@ -273,3 +273,53 @@ fn documents_that_hold_nothing_are_no_resources() {
     ]));
     assert_eq!(out, "No changes.\n0 to add, 0 to change, 0 to remove\n");
 }
+
+#[test]
+fn rename_and_line_flags_as_helm_diff_spells_them() {
+    let old = &["--set", "fullnameOverride=shop-a"];
+    let new = &["--set", "fullnameOverride=shop-b"];
+    // -D is --find-renames; 0 turns detection off.
+    let short = diff_renders(old, new, &["-D", "0.5", "-o", "simple"]);
+    assert!(
+        short.ends_with("0 to add, 0 to change, 0 to remove, 2 to rename\n"),
+        "{short}"
+    );
+    let off = diff_renders(old, new, &["-D", "0", "-o", "simple"]);
+    assert!(
+        off.ends_with("2 to add, 0 to change, 2 to remove\n"),
+        "{off}"
+    );
+    // Hidden lines are left out of the diff but the change still counts.
+    let hidden = diff_renders(
+        &[],
+        &["--set", "image.tag=1.20.0"],
+        &["--suppress-output-line-regex", "version|image:"],
+    );
+    assert!(!hidden.contains("1.20.0"), "{hidden}");
+    assert!(hidden.contains("1 to change"), "{hidden}");
+    let error = user_error(kinja().args([
+        "diff",
+        "files",
+        "a",
+        "b",
+        "--suppress-output-line-regex",
+        "(",
+    ]));
+    assert!(error.contains("not a regular expression"), "{error}");
+}
+
+#[test]
+fn suppressing_a_kind_no_resource_has_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write(dir.path(), "old.yaml", &render(&[]));
+    let output = kinja()
+        .args(["diff", "files", &old, &old, "--suppress", "Secrets"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--suppress Secrets: neither manifest holds a resource of that kind"),
+        "{stderr}"
+    );
+}

@@ -108,9 +108,16 @@ pub struct DiffArgs {
     /// Exit 2 when there are changes, 0 when there are none
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// Show a removed and an added resource of one kind as a rename when at least this similar (0 to 1)
-    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
+    /// Show a removed and an added resource of one kind as a rename when less than this fraction of their lines changed (helm-diff's meaning; 0, the default, is off)
+    #[arg(short = 'D', long, value_name = "FRACTION", value_parser = fraction)]
     pub find_renames: Option<f64>,
+    /// Leave changed lines matching this regular expression out of the diffs (they still count, for --detailed-exitcode too); repeatable
+    #[arg(long, value_name = "REGEX", value_parser = line_regex)]
+    pub suppress_output_line_regex: Vec<regex::Regex>,
+}
+
+fn line_regex(text: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(text).map_err(|e| format!("not a regular expression: {e}"))
 }
 
 /// More context than any manifest has lines; a larger `--context` is a typo.
@@ -129,7 +136,8 @@ impl DiffArgs {
             context: self.context,
             show_secrets: self.show_secrets,
             suppress: self.suppress.clone(),
-            find_renames: self.find_renames,
+            find_renames: self.find_renames.filter(|&f| f > 0.0),
+            suppress_lines: self.suppress_output_line_regex.clone(),
             default_namespace: namespace.to_string(),
             list_unchanged: matches!(self.output, DiffFormat::Json),
         }
@@ -179,6 +187,7 @@ pub fn run(
         }
     };
     let report = compare::diff(&old, &new, &args.to_options(&namespace.namespace))?;
+    print_warnings(&report.warnings, stderr);
     let text = match args.output {
         DiffFormat::Diff => format_diff(&report, use_color(args.color)),
         DiffFormat::Simple => format_simple(&report, use_color(args.color)),

@@ -9,17 +9,20 @@ const GREEN: &str = "\x1b[32m";
 const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
-/// `N to add, N to change, N to remove` (and `, N kept` when Helm keeps any).
+/// `N to add, N to change, N to remove`, then `, N to rename` and `, N kept`
+/// when there are any.
 pub fn summary_line(summary: &Summary) -> String {
-    let kept = if summary.kept > 0 {
-        format!(", {} kept", summary.kept)
-    } else {
-        String::new()
-    };
-    format!(
-        "{} to add, {} to change, {} to remove{kept}",
+    let mut line = format!(
+        "{} to add, {} to change, {} to remove",
         summary.add, summary.change, summary.remove
-    )
+    );
+    if summary.rename > 0 {
+        line.push_str(&format!(", {} to rename", summary.rename));
+    }
+    if summary.kept > 0 {
+        line.push_str(&format!(", {} kept", summary.kept));
+    }
+    line
 }
 
 fn verb(change: Change) -> &'static str {
@@ -82,6 +85,12 @@ pub fn format_diff(report: &DiffReport, color: bool) -> String {
             out.push_str(
                 "  (left out of the chart; helm.sh/resource-policy: keep leaves it in the cluster)\n",
             );
+        }
+        for warning in &change.warnings {
+            out.push_str(&warning_line(warning, color));
+        }
+        if change.change == Change::Changed && change.diff.as_deref() == Some("") {
+            out.push_str("  (every changed line is hidden by --suppress-output-line-regex)\n");
         }
         for line in change.diff.as_deref().unwrap_or("").lines() {
             let paint = match line.as_bytes().first() {
@@ -150,10 +159,22 @@ pub fn format_simple(report: &DiffReport, color: bool) -> String {
                 out.push('\n');
             }
         }
+        for warning in &change.warnings {
+            out.push_str(&warning_line(warning, color));
+        }
     }
     out.push_str(&summary_line(&report.summary));
     out.push('\n');
     out
+}
+
+/// `  ! warning`, under the resource it is about, in bold red with colour.
+fn warning_line(warning: &str, color: bool) -> String {
+    if color {
+        format!("  {BOLD}{RED}! {warning}{RESET}\n")
+    } else {
+        format!("  ! {warning}\n")
+    }
 }
 
 /// `{"changes": [...], "summary": {...}}`, unchanged resources included.
@@ -178,6 +199,9 @@ pub fn format_json(report: &DiffReport) -> String {
             }
             if c.suppressed {
                 entry["suppressed"] = serde_json::Value::Bool(true);
+            }
+            if !c.warnings.is_empty() {
+                entry["warnings"] = serde_json::json!(c.warnings);
             }
             entry
         })

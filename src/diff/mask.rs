@@ -118,9 +118,18 @@ fn mask_secret_object(secret: &mut Map<String, Value>) {
 /// Every text in the fields of a Secret that get masked: an alias of one
 /// of them in a shown field (`type: *password`) must not show it either.
 fn secret_strings(value: &Value, secret: bool) -> HashSet<String> {
+    // A value as written and, for base64 `data` (where `stringData` is
+    // folded too), as decoded: an annotation may echo either.
     fn collect(value: &Value, out: &mut HashSet<String>) {
         match value {
             Value::String(text) => {
+                use base64::Engine;
+                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(text)
+                    && let Ok(decoded) = String::from_utf8(decoded)
+                    && !decoded.is_empty()
+                {
+                    out.insert(decoded);
+                }
                 out.insert(text.clone());
             }
             Value::Array(items) => items.iter().for_each(|v| collect(v, out)),

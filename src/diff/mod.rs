@@ -29,6 +29,7 @@ mod mask;
 mod normalize;
 mod read;
 mod renames;
+mod replace;
 
 pub use error::{DiffError, DiffSide};
 pub use format::{format_diff, format_json, format_simple, summary_line};
@@ -47,8 +48,12 @@ pub struct DiffOptions {
     /// are still listed and counted, so `--detailed-exitcode` sees them.
     pub suppress: Vec<String>,
     /// Pair a removed and an added resource of one kind as a rename when
-    /// their contents are at least this similar (0.0 to 1.0).
+    /// the fraction of lines changed between them is below this (helm-diff's
+    /// `--find-renames`; 0.0 to 1.0).
     pub find_renames: Option<f64>,
+    /// Changed lines matching any of these are left out of the diffs
+    /// (helm-diff's `--suppress-output-line-regex`); the change still counts.
+    pub suppress_lines: Vec<regex::Regex>,
     /// The namespace of documents that name none (the release namespace).
     pub default_namespace: String,
     /// List unchanged resources in the report (for `-o json`); otherwise
@@ -64,6 +69,7 @@ impl Default for DiffOptions {
             show_secrets: false,
             suppress: Vec::new(),
             find_renames: None,
+            suppress_lines: Vec::new(),
             default_namespace: "default".to_string(),
             list_unchanged: false,
         }
@@ -98,6 +104,9 @@ pub struct ResourceChange {
     pub diff: Option<String>,
     /// The kind was named by `--suppress`: the change is listed, its diff is not.
     pub suppressed: bool,
+    /// What Kubernetes will do that an update would not: a rename deletes
+    /// and creates, an immutable field's change is rejected.
+    pub warnings: Vec<String>,
 }
 
 impl ResourceChange {
@@ -113,6 +122,9 @@ pub struct Summary {
     pub change: usize,
     pub remove: usize,
     pub unchanged: usize,
+    /// Pairs found by `--find-renames`: a deletion and a creation each.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rename: usize,
     /// Resources left out of the manifest that Helm keeps (`helm.sh/resource-policy: keep`).
     #[serde(skip_serializing_if = "is_zero")]
     pub kept: usize,
@@ -126,11 +138,14 @@ fn is_zero(n: &usize) -> bool {
 pub struct DiffReport {
     pub changes: Vec<ResourceChange>,
     pub summary: Summary,
+    /// For stderr: options that had nothing to act on (`--suppress` of a
+    /// kind neither manifest holds).
+    pub warnings: Vec<String>,
 }
 
 impl DiffReport {
     pub fn has_changes(&self) -> bool {
-        self.summary.add + self.summary.change + self.summary.remove > 0
+        self.summary.add + self.summary.change + self.summary.remove + self.summary.rename > 0
     }
 }
 
@@ -170,7 +185,27 @@ pub fn diff_manifests(
     let read = read::read(old, new, options)?;
     let mut report = diff_documents(&read, options);
     report.summary.unchanged += read.identical;
+    for kind in &options.suppress {
+        if !holds_kind(old.1, kind) && !holds_kind(new.1, kind) {
+            report.warnings.push(format!(
+                "--suppress {kind}: neither manifest holds a resource of that kind, so it hides nothing"
+            ));
+        }
+    }
     Ok(report)
+}
+
+/// Whether a manifest has a `kind: KIND` line (any case, any quoting).
+fn holds_kind(text: &str, kind: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches("- ");
+        line.strip_prefix("kind:").is_some_and(|value| {
+            value
+                .trim()
+                .trim_matches(['"', '\''])
+                .eq_ignore_ascii_case(kind)
+        })
+    })
 }
 
 fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
@@ -208,6 +243,12 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
             let mut renamed = compare(old_doc, new_doc, options);
             renamed.change = Change::Renamed;
             let old_id = &read.old_index.ids[removed[removed_at]];
+            // A new object: its immutable fields are new too.
+            renamed.warnings = vec![replace::rename_warning(
+                &renamed.kind,
+                &format!("{}/{}", old_id.namespace, old_id.name),
+                &format!("{}/{}", renamed.namespace, renamed.name),
+            )];
             renamed.old_namespace = Some(old_id.namespace.clone());
             renamed.old_name = Some(old_id.name.clone());
             changes[added[added_at].0] = renamed;
@@ -225,7 +266,8 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
         match change.change {
             Change::Added => summary.add += 1,
             Change::Removed => summary.remove += 1,
-            Change::Changed | Change::Renamed => summary.change += 1,
+            Change::Changed => summary.change += 1,
+            Change::Renamed => summary.rename += 1,
             Change::Unchanged => summary.unchanged += 1,
             Change::Kept => summary.kept += 1,
         }
@@ -233,7 +275,11 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
     if !options.list_unchanged {
         changes.retain(|c| c.change != Change::Unchanged);
     }
-    DiffReport { changes, summary }
+    DiffReport {
+        changes,
+        summary,
+        warnings: Vec::new(),
+    }
 }
 
 fn identity(doc: &Document, options: &DiffOptions) -> Identity {
@@ -268,6 +314,7 @@ fn change_of(
         old_name: None,
         diff: diff.filter(|_| !suppressed),
         suppressed,
+        warnings: Vec::new(),
     }
 }
 
@@ -284,32 +331,62 @@ fn compare(old: &Document, new: &Document, options: &DiffOptions) -> ResourceCha
     if old.text == new.text {
         return change_of(new, Change::Unchanged, options, None);
     }
-    let (old_text, new_text) = normalize::pair(old, new, options.show_secrets);
-    if old_text == new_text {
+    let pair = normalize::pair(old, new, options.show_secrets);
+    if pair.old_text == pair.new_text {
         return change_of(new, Change::Unchanged, options, None);
     }
-    change_of(
+    let mut change = change_of(
         new,
         Change::Changed,
         options,
-        Some(hunks(&old_text, &new_text, options.context)),
-    )
+        Some(hunks(&pair.old_text, &pair.new_text, options)),
+    );
+    change.warnings = replace::immutable_changes(
+        change.group(),
+        &change.kind,
+        &pair.old_value,
+        &pair.new_value,
+    );
+    change
 }
 
 /// An added or removed resource, shown whole.
 fn whole(doc: &Document, change: Change, options: &DiffOptions) -> ResourceChange {
     let text = normalize::single(doc, options.show_secrets);
     let diff = match change {
-        Change::Removed => hunks(&text, "", options.context),
-        _ => hunks("", &text, options.context),
+        Change::Removed => hunks(&text, "", options),
+        _ => hunks("", &text, options),
     };
     change_of(doc, change, options, Some(diff))
 }
 
-fn hunks(old: &str, new: &str, context: usize) -> String {
-    similar::TextDiff::from_lines(old, new)
+/// The unified diff of two normalized texts; lines `--suppress-output-line-regex`
+/// matches are dropped from both first, so they show neither as changes nor as context.
+fn hunks(old: &str, new: &str, options: &DiffOptions) -> String {
+    let keep = |text: &str| -> String {
+        text.split_inclusive('\n')
+            .filter(|line| {
+                !options
+                    .suppress_lines
+                    .iter()
+                    .any(|re| re.is_match(line.trim_end_matches('\n')))
+            })
+            .collect()
+    };
+    let (old, new) = if options.suppress_lines.is_empty() {
+        (
+            std::borrow::Cow::Borrowed(old),
+            std::borrow::Cow::Borrowed(new),
+        )
+    } else {
+        (
+            std::borrow::Cow::Owned(keep(old)),
+            std::borrow::Cow::Owned(keep(new)),
+        )
+    };
+    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
         .unified_diff()
-        .context_radius(context)
+        .context_radius(options.context)
         .to_string()
 }
 

@@ -13,12 +13,14 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 /// How many of the best-scored candidates of a removed resource are compared exactly.
 const EXACT_COMPARISONS: usize = 3;
 
-/// Greedy pairing by similarity, best first. Returns (index into `added`,
-/// index into `removed`) pairs whose similarity is at least `threshold`.
+/// Greedy pairing by likeness, best first. Returns (index into `added`,
+/// index into `removed`) pairs whose fraction of changed lines is below
+/// `max_changed` (helm-diff's `--find-renames`: lines added and removed
+/// over all lines of the diff).
 pub fn pair_renames(
     (old_docs, removed): (&[Document], &[usize]),
     (new_docs, added): (&[Document], &[(usize, usize)]),
-    threshold: f64,
+    max_changed: f64,
     options: &DiffOptions,
 ) -> Vec<(usize, usize)> {
     let normalized = |doc: &Document| normalize::single(doc, options.show_secrets);
@@ -51,14 +53,13 @@ pub fn pair_renames(
             .collect();
         scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
         for &(_, _, a) in scored.iter().take(EXACT_COMPARISONS) {
-            let ratio =
-                f64::from(similar::TextDiff::from_lines(&old_texts[r], &new_texts[a]).ratio());
-            if ratio >= threshold {
-                candidates.push((ratio, a, r));
+            let changed = changed_fraction(&old_texts[r], &new_texts[a]);
+            if changed < max_changed {
+                candidates.push((changed, a, r));
             }
         }
     }
-    candidates.sort_by(|x, y| y.0.total_cmp(&x.0));
+    candidates.sort_by(|x, y| x.0.total_cmp(&y.0));
     let (mut used_added, mut used_removed) = (vec![false; added.len()], vec![false; removed.len()]);
     let mut pairs = Vec::new();
     for (_, a, r) in candidates {
@@ -69,6 +70,21 @@ pub fn pair_renames(
         }
     }
     pairs
+}
+
+/// Lines added and removed over all lines of the line diff, as helm-diff
+/// measures a rename: 0 for the same text, 1 for nothing in common.
+fn changed_fraction(old: &str, new: &str) -> f64 {
+    let (mut same, mut changed) = (0usize, 0usize);
+    for op in similar::TextDiff::from_lines(old, new).ops() {
+        match op.tag() {
+            similar::DiffTag::Equal => same += op.old_range().len(),
+            similar::DiffTag::Delete => changed += op.old_range().len(),
+            similar::DiffTag::Insert => changed += op.new_range().len(),
+            similar::DiffTag::Replace => changed += op.old_range().len() + op.new_range().len(),
+        }
+    }
+    changed as f64 / (same + changed).max(1) as f64
 }
 
 fn line_hashes(text: &str) -> HashSet<u64> {

@@ -45,6 +45,7 @@ fn matched_by_identity_and_counted() {
             change: 1,
             remove: 1,
             unchanged: 0,
+            rename: 0,
             kept: 0
         }
     );
@@ -139,21 +140,36 @@ fn renames_pair_similar_resources_of_one_kind() {
         report.summary,
         Summary {
             add: 0,
-            change: 1,
+            change: 0,
             remove: 0,
             unchanged: 0,
+            rename: 1,
             kept: 0
         }
     );
-    let strict = diff(
-        &old,
-        &stream(&[&renamed]),
-        &DiffOptions {
-            find_renames: Some(0.99),
-            ..opts()
-        },
+    assert_eq!(
+        report.changes[0].warnings,
+        ["a rename is not an update: Kubernetes deletes web/web and creates web/web-v2"]
     );
-    assert_eq!((strict.summary.add, strict.summary.remove), (1, 1));
+    assert!(
+        format_diff(&report, false).ends_with("0 to add, 0 to change, 0 to remove, 1 to rename\n")
+    );
+    // helm-diff's meaning: the largest fraction of changed lines that still
+    // pairs. One name line of seven changed is 2 of 8 diff lines, 0.25.
+    let paired_below = |fraction: f64| {
+        let report = diff(
+            &old,
+            &stream(&[&renamed]),
+            &DiffOptions {
+                find_renames: Some(fraction),
+                ..opts()
+            },
+        );
+        report.summary.rename == 1
+    };
+    assert!(!paired_below(0.25));
+    assert!(paired_below(0.26));
+    assert!(paired_below(1.0));
 }
 
 #[test]
@@ -376,6 +392,7 @@ fn identical_documents_are_counted_without_being_listed_unless_asked() {
             change: 1,
             remove: 0,
             unchanged: 1,
+            rename: 0,
             kept: 0
         }
     );
@@ -637,7 +654,7 @@ fn resources_alike_but_for_their_names_are_all_paired_as_renames() {
     );
     assert_eq!(
         (
-            report.summary.change,
+            report.summary.rename,
             report.summary.add,
             report.summary.remove
         ),
@@ -717,4 +734,138 @@ fn yaml_1_1_spellings_are_no_change_as_the_api_reads_them() {
     // A quoted "yes" is text to the API: a real change.
     let report = diff(&pod("\"yes\"", "0644"), &pod("true", "420"), &opts());
     assert!(report.has_changes());
+}
+
+#[test]
+fn changes_kubernetes_rejects_are_flagged_under_the_resource_and_in_json() {
+    let deploy = |app: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: {app}\n"
+        )
+    };
+    let report = diff(&stream(&[&deploy("a")]), &stream(&[&deploy("b")]), &opts());
+    let text = format_diff(&report, false);
+    assert!(
+        text.contains("web, web, Deployment (apps) changed\n  ! spec.selector cannot change: Kubernetes rejects the update; the Deployment must be deleted and created again\n"),
+        "{text}"
+    );
+    assert!(format_simple(&report, false).contains("  ! spec.selector cannot change"));
+    let json: serde_json::Value = serde_json::from_str(&format_json(&report)).unwrap();
+    assert_eq!(json["changes"][0]["warnings"].as_array().unwrap().len(), 1);
+    let claim = |size: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  resources:\n    requests:\n      storage: {size}\n"
+        )
+    };
+    let shrunk = diff(
+        &stream(&[&claim("10Gi")]),
+        &stream(&[&claim("5Gi")]),
+        &opts(),
+    );
+    assert!(
+        shrunk.changes[0].warnings[0].contains("shrinks"),
+        "{shrunk:?}"
+    );
+    let grown = diff(
+        &stream(&[&claim("10Gi")]),
+        &stream(&[&claim("20Gi")]),
+        &opts(),
+    );
+    assert!(grown.changes[0].warnings.is_empty());
+}
+
+#[test]
+fn a_renamed_claim_warns_that_its_data_is_lost() {
+    let claim = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {name}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n"
+        )
+    };
+    let report = diff(
+        &stream(&[&claim("data-a")]),
+        &stream(&[&claim("data-b")]),
+        &DiffOptions {
+            find_renames: Some(0.5),
+            ..opts()
+        },
+    );
+    assert_eq!(report.summary.rename, 1);
+    assert!(
+        report.changes[0].warnings[0].contains("the data is lost"),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn string_data_is_compared_as_the_api_stores_it() {
+    let secret = |body: &str| format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n{body}");
+    // `stringData: {pw: hunter2}` is stored as `data: {pw: aHVudGVyMg==}`.
+    let report = diff(
+        &stream(&[&secret("data:\n  pw: aHVudGVyMg==\n")]),
+        &stream(&[&secret("stringData:\n  pw: hunter2\n")]),
+        &opts(),
+    );
+    assert!(!report.has_changes(), "{report:?}");
+    // stringData wins over data for the same key, as on the server; still masked.
+    let report = diff(
+        &stream(&[&secret("data:\n  pw: aHVudGVyMg==\n")]),
+        &stream(&[&secret(
+            "data:\n  pw: aHVudGVyMg==\nstringData:\n  pw: other\n",
+        )]),
+        &opts(),
+    );
+    assert!(report.has_changes());
+    let printed = format_diff(&report, false);
+    assert!(
+        !printed.contains("other") && !printed.contains("hunter2"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn suppressed_output_lines_still_count() {
+    let config = |version: &str, size: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    version: \"{version}\"\ndata:\n  size: \"{size}\"\n"
+        )
+    };
+    let options = DiffOptions {
+        suppress_lines: vec![regex::Regex::new("version:").unwrap()],
+        ..opts()
+    };
+    let report = diff(
+        &stream(&[&config("1", "1")]),
+        &stream(&[&config("2", "2")]),
+        &options,
+    );
+    let hunk = report.changes[0].diff.as_deref().unwrap();
+    assert!(
+        hunk.contains("-  size: \"1\"") && !hunk.contains("version"),
+        "{hunk}"
+    );
+    let only_version = diff(
+        &stream(&[&config("1", "1")]),
+        &stream(&[&config("2", "1")]),
+        &options,
+    );
+    assert_eq!(
+        only_version.summary.change, 1,
+        "a hidden change still counts"
+    );
+    assert!(
+        format_diff(&only_version, false).contains("every changed line is hidden"),
+        "{}",
+        format_diff(&only_version, false)
+    );
+}
+
+#[test]
+fn suppressing_a_kind_neither_side_holds_is_reported() {
+    let options = DiffOptions {
+        suppress: vec!["secret".into(), "deployment".into()],
+        ..opts()
+    };
+    let report = diff(&stream(&[DEPLOY]), &stream(&[DEPLOY]), &options);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(report.warnings[0].starts_with("--suppress secret: neither manifest"));
 }
