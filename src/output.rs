@@ -12,6 +12,15 @@ pub enum OutputError {
         "could not find template {pattern} in chart (--show-only takes a path inside the chart, like templates/service.yaml)"
     )]
     NoSuchTemplate { pattern: String },
+    #[error(
+        "{pattern} rendered nothing with these values: {} in the chart, but wrote only empty documents (check the conditions it renders under)",
+        match templates.as_str() {
+            same if same == pattern => "the template is".to_string(),
+            many if many.contains(", ") => format!("{many} are"),
+            one => format!("{one} is"),
+        }
+    )]
+    RenderedNothing { pattern: String, templates: String },
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },
 }
@@ -29,6 +38,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> OutputError {
 pub fn select<'m>(
     manifest: &'m Manifest,
     chart_name: &str,
+    template_names: &[&str],
     patterns: &[String],
 ) -> Result<Vec<&'m Document>, OutputError> {
     if patterns.is_empty() {
@@ -54,6 +64,18 @@ pub fn select<'m>(
             matcher.is_match(inside_chart)
         }));
         if selected.len() == before {
+            // A template that exists but wrote nothing is not "not found".
+            let existing: Vec<String> = template_names
+                .iter()
+                .map(|name| format!("templates/{name}"))
+                .filter(|path| matcher.is_match(path))
+                .collect();
+            if !existing.is_empty() {
+                return Err(OutputError::RenderedNothing {
+                    pattern: pattern.clone(),
+                    templates: existing.join(", "),
+                });
+            }
             return Err(OutputError::NoSuchTemplate {
                 pattern: pattern.clone(),
             });

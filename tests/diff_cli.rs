@@ -323,3 +323,27 @@ fn suppressing_a_kind_no_resource_has_says_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn diff_files_errors_name_the_file_and_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(
+        dir.path(),
+        "good.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    );
+    let bad = write(dir.path(), "bad.yaml", "apiVersion: v1\nkind: [\n");
+    let error = user_error(kinja().args(["diff", "files", &good, &bad]));
+    assert!(error.contains("bad.yaml:2: not valid YAML"), "{error}");
+    assert!(!error.contains("rendered output"), "{error}");
+    let twice = write(
+        dir.path(),
+        "twice.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {a: b}\n",
+    );
+    let error = user_error(kinja().args(["diff", "files", &good, &twice]));
+    assert!(
+        error.contains("twice.yaml:1: two documents are the same resource (v1 ConfigMap default/x, also at line 6)"),
+        "{error}"
+    );
+}

@@ -391,8 +391,16 @@ fn a_render_with_one_resource_twice_is_refused_before_anything_is_written() {
             .arg(dir.path()),
     );
     assert!(
-        err.contains("two documents are the same resource (v1 ConfigMap default/rev)"),
+        err.contains("v1 ConfigMap default/rev is rendered twice, by demo/templates/a.yaml (output line 1) and by demo/templates/b.yaml (output line 1)"),
         "{err}"
+    );
+    // `render` prints it, as Helm does, and warns.
+    let output = chart.render(&[]).output().unwrap();
+    assert!(output.status.success());
+    let warning = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        warning.contains("warning: v1 ConfigMap default/rev is rendered twice"),
+        "{warning}"
     );
     let err = user_error(&mut cmd(dir.path(), &["history", "dup"]));
     assert!(err.contains("not found"), "nothing was recorded: {err}");

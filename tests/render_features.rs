@@ -418,3 +418,29 @@ fn every_chart_field_helm_defines_exists_even_when_unset() {
     let error = common::user_error(&mut chart.render(&[]));
     assert!(error.contains("`chart.appVerison` is undefined"), "{error}");
 }
+
+#[test]
+fn show_only_on_a_template_that_rendered_nothing_says_so() {
+    let chart = TestChart::new(&[
+        (
+            "templates/off.yaml",
+            "{% if false %}\nkind: ConfigMap\n{% endif %}\n",
+        ),
+        (
+            "templates/on.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: on\n",
+        ),
+    ]);
+    let error = common::user_error(&mut chart.render(&["--show-only", "templates/off.yaml"]));
+    assert!(
+        error.contains(
+            "templates/off.yaml rendered nothing with these values: the template is in the chart"
+        ),
+        "{error}"
+    );
+    let error = common::user_error(&mut chart.render(&["--show-only", "templates/gone.yaml"]));
+    assert!(
+        error.contains("could not find template templates/gone.yaml"),
+        "{error}"
+    );
+}

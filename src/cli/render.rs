@@ -38,8 +38,20 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     let release = ReleaseInfo::for_render(&args.name, &args.namespace.namespace);
     let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)?;
     print_warnings(&rendered.warnings, stderr);
+    // Helm renders them too; `release` refuses them.
+    let duplicates = rendered.manifest.duplicates(&release.namespace);
+    print_warnings(
+        &duplicates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        stderr,
+    );
 
-    let documents = output::select(&rendered.manifest, &chart.metadata.name, &args.show_only)?;
+    let template_names: Vec<&str> = chart.templates.iter().map(|t| t.name.as_str()).collect();
+    let documents = output::select(
+        &rendered.manifest,
+        &chart.metadata.name,
+        &template_names,
+        &args.show_only,
+    )?;
     let notes_source = chart.source_path("NOTES.txt");
     let notes = match (&rendered.notes, args.include_notes) {
         (Some(text), true) => Some((notes_source.as_str(), text.as_str())),

@@ -21,13 +21,16 @@ pub enum DiffError {
     },
     /// One side holds one resource twice.
     #[error(
-        "{file}:{line}: two documents are the same resource ({resource}); a manifest holds each resource once"
+        "{file}:{line}: two documents are the same resource ({resource}{}); a manifest holds each resource once",
+        other_line.map(|other| format!(", also at line {other}")).unwrap_or_default()
     )]
     DuplicateResource {
         side: DiffSide,
         /// The side's name (a file, `revision 3`, `the new render`).
         file: String,
+        /// Where one copy starts, and the other when known.
         line: usize,
+        other_line: Option<usize>,
         /// `apiVersion Kind namespace/name`.
         resource: String,
     },

@@ -29,6 +29,8 @@ pub struct Read {
 pub struct Index {
     pub ids: Vec<Identity>,
     pub by_id: HashMap<Identity, usize>,
+    /// The line each document starts at, for errors.
+    pub lines: Vec<usize>,
 }
 
 pub fn read(
@@ -103,7 +105,7 @@ fn pair_identical(
         if slot.0 == ABSENT {
             slot.0 = i;
         } else {
-            refuse_repeat(piece, old_name, options)?;
+            refuse_repeat(piece, old_pieces[slot.0].line, old_name, options)?;
         }
     }
     let mut pairs = Vec::new();
@@ -115,19 +117,24 @@ fn pair_identical(
                 pairs.push((slot.0, i));
             }
         } else {
-            refuse_repeat(piece, new_name, options)?;
+            refuse_repeat(piece, new_pieces[slot.1].line, new_name, options)?;
         }
     }
     Ok(pairs)
 }
 
 /// A document that repeats an earlier one on its side: an error unless it is nameless.
-fn refuse_repeat(piece: &Piece, file: Input, options: &DiffOptions) -> Result<(), DiffError> {
+fn refuse_repeat(
+    piece: &Piece,
+    other_line: usize,
+    file: Input,
+    options: &DiffOptions,
+) -> Result<(), DiffError> {
     let doc = read_piece(piece, file, options)?;
     if doc.head.name.is_empty() {
         Ok(())
     } else {
-        Err(duplicate_error(&doc, file, options))
+        Err(duplicate_error(&doc, Some(other_line), file, options))
     }
 }
 
@@ -156,7 +163,8 @@ fn check_pairs(
         .chain(&new_index.ids)
         .map(|id| (id.kind.as_str(), id.name.as_str()))
         .collect();
-    let mut paired_ids: HashSet<Identity> = HashSet::new();
+    // identity -> the line of the paired (old) document that has it
+    let mut paired_ids: HashMap<Identity, usize> = HashMap::new();
     for (&(o, n), hint) in pairs.iter().zip(&hints) {
         if let Some(head) = hint
             && paired_heads[head] == 1
@@ -172,12 +180,18 @@ fn check_pairs(
             continue;
         }
         let id = identity(&doc, options);
-        if old_index.by_id.contains_key(&id) || !paired_ids.insert(id.clone()) {
-            return Err(duplicate_error(&doc, old_name, options));
+        if let Some(&other) = old_index.by_id.get(&id) {
+            let other_line = old_index.lines[other];
+            return Err(duplicate_error(&doc, Some(other_line), old_name, options));
         }
-        if new_index.by_id.contains_key(&id) {
+        if let Some(&other_line) = paired_ids.get(&id) {
+            return Err(duplicate_error(&doc, Some(other_line), old_name, options));
+        }
+        paired_ids.insert(id.clone(), doc.line);
+        if let Some(&other) = new_index.by_id.get(&id) {
             let doc = read_piece(&new_pieces[n], new_name, options)?;
-            return Err(duplicate_error(&doc, new_name, options));
+            let other_line = new_index.lines[other];
+            return Err(duplicate_error(&doc, Some(other_line), new_name, options));
         }
     }
     Ok(list_items_paired)
@@ -263,28 +277,36 @@ fn list_items(
 /// nameless ones (`generateName`) are told apart by their order instead.
 fn index(docs: &[Document], file: Input, options: &DiffOptions) -> Result<Index, DiffError> {
     let mut ids = Vec::with_capacity(docs.len());
-    let mut by_id = HashMap::with_capacity(docs.len());
+    let mut by_id: HashMap<Identity, usize> = HashMap::with_capacity(docs.len());
     for (position, doc) in docs.iter().enumerate() {
         let mut id = identity(doc, options);
         if doc.head.name.is_empty() {
             while by_id.contains_key(&id) {
                 id.ordinal += 1;
             }
-        } else if by_id.contains_key(&id) {
-            return Err(duplicate_error(doc, file, options));
+        } else if let Some(&first) = by_id.get(&id) {
+            let other_line = docs[first].line;
+            return Err(duplicate_error(doc, Some(other_line), file, options));
         }
         by_id.insert(id.clone(), position);
         ids.push(id);
     }
-    Ok(Index { ids, by_id })
+    let lines = docs.iter().map(|doc| doc.line).collect();
+    Ok(Index { ids, by_id, lines })
 }
 
-fn duplicate_error(doc: &Document, file: Input, options: &DiffOptions) -> DiffError {
+fn duplicate_error(
+    doc: &Document,
+    other_line: Option<usize>,
+    file: Input,
+    options: &DiffOptions,
+) -> DiffError {
     let id = identity(doc, options);
     DiffError::DuplicateResource {
         side: file.side,
         file: file.name.to_string(),
         line: doc.line,
+        other_line,
         resource: format!(
             "{} {} {}/{}",
             doc.head.api_version, id.kind, id.namespace, id.name

@@ -28,6 +28,9 @@ pub struct ManifestError {
     pub message: String,
     /// The lines around the problem, marked; `None` once hidden.
     pub snippet: Option<String>,
+    /// The document is a template's output (`line` counts output lines),
+    /// not a manifest file's (`line` is the file's own).
+    pub from_template: bool,
 }
 
 impl ManifestError {
@@ -44,11 +47,19 @@ impl ManifestError {
 
 impl fmt::Display for ManifestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: the rendered output is not valid YAML at line {} of the output: {}",
-            self.file, self.line, self.message
-        )?;
+        let what = match self.kind {
+            ManifestErrorKind::InvalidYaml => "not valid YAML",
+            ManifestErrorKind::NotAnObject => "not a Kubernetes object",
+        };
+        if self.from_template {
+            write!(
+                f,
+                "{}: the rendered output is {what} at line {} of the output: {}",
+                self.file, self.line, self.message
+            )?;
+        } else {
+            write!(f, "{}:{}: {what}: {}", self.file, self.line, self.message)?;
+        }
         if let Some(snippet) = &self.snippet {
             write!(f, "\n{snippet}")?;
         }

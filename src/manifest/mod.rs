@@ -6,10 +6,12 @@
 //! (Helm's `(?:^|\s*\n)---\s*`); documents that hold only whitespace or
 //! comments are dropped (Helm keeps them as kind `""`; they carry nothing).
 
+mod duplicates;
 mod error;
 mod fast_head;
 mod order;
 
+pub use duplicates::Duplicate;
 pub use error::{ManifestError, ManifestErrorKind};
 pub use order::{INSTALL_ORDER, install_rank};
 
@@ -129,7 +131,10 @@ impl Manifest {
             line += count_newlines(&template.text.as_bytes()[counted_to..offset]);
             counted_to = offset;
             let head = parse_head(text).map_err(|problem| {
-                yaml_error_in(&template.text, 1, file_of(&template.name), line, problem)
+                let mut error =
+                    yaml_error_in(&template.text, 1, file_of(&template.name), line, problem);
+                error.from_template = true;
+                error
             })?;
             documents.push(Document {
                 source: template.source.clone(),
@@ -393,6 +398,7 @@ fn yaml_error_in(
         line,
         message: problem.message,
         snippet: Some(snippet),
+        from_template: false,
     }
 }
 

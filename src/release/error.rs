@@ -22,4 +22,7 @@ pub enum ReleaseError {
     NotInstalled { namespace: String, name: String },
     #[error("release {name:?} has only revision {only}; there is nothing to roll back to")]
     NothingToRollBack { name: String, only: u64 },
+    /// The render holds one resource twice: a revision must not record it.
+    #[error("{0}; rename one (nothing was recorded)")]
+    DuplicateResource(crate::manifest::Duplicate),
 }

@@ -196,6 +196,14 @@ fn render_next(
         release,
         request.capabilities,
     )?;
+    if let Some(duplicate) = rendered
+        .manifest
+        .duplicates(&release.namespace)
+        .into_iter()
+        .next()
+    {
+        return Err(ReleaseError::DuplicateResource(duplicate).into());
+    }
     if let Some(note) = values.note {
         rendered.warnings.insert(0, note);
     }
