@@ -873,13 +873,23 @@ fn suppressing_a_kind_neither_side_holds_is_reported() {
 #[test]
 fn both_sides_are_quoted_alike() {
     let config = |a: &str, b: &str| {
-        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {a}\n  b: {b}\n")
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: {a}\n  b: {b}\n"
+        )
     };
     // The same text in three quoting styles is no change.
-    let report = diff(&stream(&[&config("'x'", "\"on\"")]), &stream(&[&config("x", "'on'")]), &opts());
+    let report = diff(
+        &stream(&[&config("'x'", "\"on\"")]),
+        &stream(&[&config("x", "'on'")]),
+        &opts(),
+    );
     assert!(!report.has_changes(), "{report:?}");
     // A changed value shows in one style on both lines.
-    let report = diff(&stream(&[&config("'1.0'", "x")]), &stream(&[&config("\"1.1\"", "x")]), &opts());
+    let report = diff(
+        &stream(&[&config("'1.0'", "x")]),
+        &stream(&[&config("\"1.1\"", "x")]),
+        &opts(),
+    );
     let hunk = report.changes[0].diff.as_deref().unwrap();
     assert!(hunk.contains("-  a: \"1.0\"\n+  a: \"1.1\"\n"), "{hunk}");
 }

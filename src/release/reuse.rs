@@ -87,12 +87,7 @@ mod tests {
     use super::*;
     use serde_json::{Value, json};
 
-    fn map(value: Value) -> Values {
-        match value {
-            Value::Object(map) => map,
-            _ => panic!("not a mapping"),
-        }
-    }
+    use crate::values::test_values as map;
 
     fn previous() -> Record {
         let mut record = Record::example();

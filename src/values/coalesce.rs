@@ -122,12 +122,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn map(v: Value) -> Values {
-        match v {
-            Value::Object(m) => m,
-            _ => panic!("not a map"),
-        }
-    }
+    use crate::values::test_values as map;
 
     fn coalesce(defaults: Value, user: Value) -> Value {
         let mut warnings = Vec::new();

@@ -21,6 +21,15 @@ use strvals::SetFlag;
 /// A values tree: string keys in the order they were written.
 pub type Values = Map<String, Value>;
 
+/// A `json!({...})` literal as values, for tests.
+#[cfg(test)]
+pub(crate) fn test_values(value: Value) -> Values {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("not a mapping: {other}"),
+    }
+}
+
 /// The values flags of one command line, each in the order given.
 #[derive(Debug, Clone, Default)]
 pub struct ValuesOptions {
