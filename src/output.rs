@@ -21,6 +21,10 @@ pub enum OutputError {
         }
     )]
     RenderedNothing { pattern: String, templates: String },
+    #[error(
+        "{path} renders no documents of its own: a partial (`_` file) holds macros other templates import, and NOTES.txt is printed with --include-notes"
+    )]
+    NotADocumentTemplate { path: String },
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },
 }
@@ -70,6 +74,15 @@ pub fn select<'m>(
                 .map(|name| format!("templates/{name}"))
                 .filter(|path| matcher.is_match(path))
                 .collect();
+            let unrendered = |path: &String| {
+                let file = path.rsplit('/').next().unwrap_or(path);
+                file.starts_with('_') || file.ends_with("NOTES.txt")
+            };
+            if let Some(path) = existing.iter().find(|p| unrendered(p))
+                && existing.iter().all(unrendered)
+            {
+                return Err(OutputError::NotADocumentTemplate { path: path.clone() });
+            }
             if !existing.is_empty() {
                 return Err(OutputError::RenderedNothing {
                     pattern: pattern.clone(),

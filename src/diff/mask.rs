@@ -132,6 +132,10 @@ fn secret_strings(value: &Value, secret: bool) -> HashSet<String> {
                 }
                 out.insert(text.clone());
             }
+            // `pin: 4321` in stringData is a secret too, whatever YAML made of it.
+            Value::Number(_) | Value::Bool(_) => {
+                out.insert(value.to_string());
+            }
             Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
             Value::Object(map) => map.values().for_each(|v| collect(v, out)),
             _ => {}
@@ -153,6 +157,9 @@ fn hide_echoes(value: &mut Value, echoes: &HashSet<String>) {
     fn hide(value: &mut Value, echoes: &HashSet<String>) {
         match value {
             Value::String(text) if echoes.contains(text.as_str()) => {
+                *value = Value::String(HIDDEN.into());
+            }
+            Value::Number(_) | Value::Bool(_) if echoes.contains(&value.to_string()) => {
                 *value = Value::String(HIDDEN.into());
             }
             Value::Array(items) => items.iter_mut().for_each(|v| hide(v, echoes)),

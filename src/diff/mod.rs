@@ -236,7 +236,7 @@ fn diff_documents(read: &read::Read, options: &DiffOptions) -> DiffReport {
 
     if let Some(threshold) = options.find_renames {
         for (added_at, removed_at) in
-            renames::pair_renames((old_docs, &removed), (new_docs, &added), threshold, options)
+            renames::pair_renames((old_docs, &removed), (new_docs, &added), threshold)
         {
             let old_doc = &old_docs[removed[removed_at]];
             let new_doc = &new_docs[added[added_at].1];

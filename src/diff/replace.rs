@@ -36,19 +36,41 @@ pub fn immutable_changes(group: &str, kind: &str, old: &Value, new: &Value) -> V
             warnings.push(rejected("spec.template (a Job's pod template)"));
         }
         ("", "Service") => {
-            // Only a set address can be changed; an unset one is assigned by the API.
-            let set = |value: &Value, field| at(value, &["spec", field]).is_some_and(|v| v != "");
+            // An address left out is assigned by the API, so only a change
+            // between two written ones is refused, and leaving headless
+            // (`None`) is one: the API would have to assign an address.
+            let headless =
+                |value: &Value| at(value, &["spec", "clusterIP"]) == Some(&Value::from("None"));
             for field in ["clusterIP", "clusterIPs"] {
-                if set(old, field) && set(new, field) && changed(&["spec", field]) {
+                let between_written = is_set(old, field) && is_set(new, field);
+                if changed(&["spec", field])
+                    && (between_written || (field == "clusterIP" && headless(old)))
+                {
                     warnings.push(rejected(&format!("spec.{field}")));
                 }
             }
         }
+        ("", "ConfigMap" | "Secret")
+            if at(old, &["immutable"]) == Some(&Value::Bool(true))
+                && ["data", "binaryData", "stringData"]
+                    .iter()
+                    .any(|field| changed(&[field])) =>
+        {
+            // Keys only: a Secret's values are never named.
+            warnings.push(format!(
+                "the data of an immutable {kind} cannot change: Kubernetes rejects the update; the {kind} must be deleted and created again"
+            ));
+        }
         ("", "PersistentVolumeClaim") => {
-            for field in ["storageClassName", "accessModes", "volumeName"] {
-                if changed(&["spec", field]) {
+            // Left out, the class and the volume are filled in by the API:
+            // only a change between two written values is refused.
+            for field in ["storageClassName", "volumeName"] {
+                if is_set(old, field) && is_set(new, field) && changed(&["spec", field]) {
                     warnings.push(rejected(&format!("spec.{field}")));
                 }
+            }
+            if changed(&["spec", "accessModes"]) {
+                warnings.push(rejected("spec.accessModes"));
             }
             let storage = |value: &Value| {
                 at(value, &["spec", "resources", "requests", "storage"]).and_then(quantity)
@@ -76,38 +98,45 @@ pub fn rename_warning(kind: &str, old: &str, new: &str) -> String {
     warning
 }
 
+/// Whether `spec.FIELD` is written, and not empty.
+fn is_set(value: &Value, field: &str) -> bool {
+    at(value, &["spec", field]).is_some_and(|v| v != "" && !v.is_null())
+}
+
 fn at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(value, |v, key| v.get(key))
 }
 
-/// A Kubernetes quantity (`10Gi`, `500M`, `1.5e3`, `100m`) as a number.
+/// A Kubernetes quantity (`10Gi`, `500M`, `1.5e3`, `100m`, `2Ei`) as a number.
 fn quantity(value: &Value) -> Option<f64> {
     if let Some(number) = value.as_f64() {
         return Some(number);
     }
     let text = value.as_str()?.trim();
-    let split = text
-        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
-        .unwrap_or(text.len());
-    let (digits, suffix) = text.split_at(split);
-    let factor = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        _ => return None,
-    };
-    digits.parse::<f64>().ok().map(|n| n * factor)
+    const SUFFIXES: [(&str, f64); 13] = [
+        ("Ki", 1024.0),
+        ("Mi", 1_048_576.0),
+        ("Gi", 1_073_741_824.0),
+        ("Ti", 1_099_511_627_776.0),
+        ("Pi", 1_125_899_906_842_624.0),
+        ("Ei", 1_152_921_504_606_846_976.0),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    for (suffix, factor) in SUFFIXES {
+        if let Some(digits) = text.strip_suffix(suffix)
+            && let Ok(number) = digits.parse::<f64>()
+        {
+            return Some(number * factor);
+        }
+    }
+    // No suffix: a plain or exponent number (`1e3`).
+    text.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 #[cfg(test)]
@@ -151,6 +180,26 @@ mod tests {
         );
         assert_eq!(shrink.len(), 2, "{shrink:?}");
         assert!(shrink[1].contains("shrinks"), "{shrink:?}");
+        let unset_class = json!({"spec": {"resources": {"requests": {"storage": "1Gi"}}}});
+        assert!(
+            immutable_changes(
+                "",
+                "PersistentVolumeClaim",
+                &unset_class,
+                &claim("fast", "1Gi")
+            )
+            .is_empty(),
+            "a class the API filled in may be written down"
+        );
+        let headless = json!({"spec": {"clusterIP": "None"}});
+        assert_eq!(
+            immutable_changes("", "Service", &headless, &json!({"spec": {}})).len(),
+            1
+        );
+        let config = |v: &str| json!({"immutable": true, "data": {"k": v}});
+        let refused = immutable_changes("", "Secret", &config("YQ=="), &config("Yg=="));
+        assert_eq!(refused.len(), 1);
+        assert!(!refused[0].contains("YQ==") && !refused[0].contains("Yg=="));
         let job = |image: &str| json!({"spec": {"template": {"spec": {"containers": [{"image": image}]}}}});
         assert_eq!(
             immutable_changes("batch", "Job", &job("a"), &job("b")).len(),
@@ -171,6 +220,8 @@ mod tests {
         assert_eq!(q("1.5Ki"), 1536.0);
         assert_eq!(q("1e3"), 1000.0);
         assert_eq!(q("100m"), 0.1);
+        assert_eq!(q("2Ei"), 2.0 * 1024f64.powi(6));
+        assert_eq!(q("1E"), 1e18);
         assert_eq!(quantity(&json!("lots")), None);
     }
 }

@@ -35,14 +35,17 @@ impl Manifest {
         for doc in self.resources.iter().filter(|d| !d.head.name.is_empty()) {
             let head = &doc.head;
             let group = head.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-            let ns = head
-                .namespace
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .unwrap_or(namespace);
+            let ns = match head.namespace.as_deref() {
+                _ if is_cluster_scoped(&head.kind) => "",
+                Some(written) if !written.is_empty() => written,
+                _ => namespace,
+            };
             match seen.get(&(group, head.kind.as_str(), ns, head.name.as_str())) {
                 Some(first) => found.push(Duplicate {
-                    resource: format!("{} {} {ns}/{}", head.api_version, head.kind, head.name),
+                    resource: match ns {
+                        "" => format!("{} {} {}", head.api_version, head.kind, head.name),
+                        ns => format!("{} {} {ns}/{}", head.api_version, head.kind, head.name),
+                    },
                     first: place(first),
                     second: place(doc),
                 }),
@@ -53,6 +56,30 @@ impl Manifest {
         }
         found
     }
+}
+
+/// Kinds Kubernetes keeps outside namespaces: a `namespace` written on one
+/// is ignored, so it cannot tell two copies apart.
+fn is_cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "Node"
+            | "PersistentVolume"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "StorageClass"
+            | "PriorityClass"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "CSIDriver"
+            | "APIService"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+    )
 }
 
 fn place(doc: &Document) -> String {
@@ -93,6 +120,18 @@ mod tests {
         };
         let found = manifest.duplicates("web");
         assert_eq!(found.len(), 1, "{found:?}");
+        let mut role = doc("c/templates/r.yaml", 1, Some("web"), "admin");
+        role.head.kind = "ClusterRole".into();
+        let mut again = doc("c/templates/r2.yaml", 1, None, "admin");
+        again.head.kind = "ClusterRole".into();
+        let cluster = Manifest {
+            resources: vec![role, again],
+            hooks: vec![],
+        };
+        assert_eq!(
+            cluster.duplicates("web")[0].resource,
+            "v1 ClusterRole admin"
+        );
         assert_eq!(
             found[0].to_string(),
             "v1 ConfigMap web/x is rendered twice, by c/templates/a.yaml (output line 1) and by c/templates/b.yaml (output line 7); Kubernetes would keep only one of them"

@@ -39,11 +39,12 @@ pub fn date_filter(time: Value, layout: &str) -> Result<String, Error> {
 fn instant(time: &Value) -> Result<SystemTime, Error> {
     if let Ok(seconds) = i64::try_from(time.clone()) {
         let magnitude = Duration::from_secs(seconds.unsigned_abs());
-        return Ok(if seconds >= 0 {
-            UNIX_EPOCH + magnitude
+        let instant = if seconds >= 0 {
+            UNIX_EPOCH.checked_add(magnitude)
         } else {
-            UNIX_EPOCH - magnitude
-        });
+            UNIX_EPOCH.checked_sub(magnitude)
+        };
+        return instant.ok_or_else(|| invalid(format!("date: {seconds} seconds is out of range")));
     }
     time.as_str()
         .and_then(|text| humantime::parse_rfc3339_weak(text).ok())
@@ -72,7 +73,7 @@ fn civil(time: &SystemTime) -> Civil {
         Ok(after) => (after.as_secs() as i64, after.subsec_nanos()),
         Err(before) => {
             let d = before.duration();
-            let whole = -(d.as_secs() as i64);
+            let whole = i64::try_from(d.as_secs()).map_or(i64::MIN, |s| -s);
             match d.subsec_nanos() {
                 0 => (whole, 0),
                 n => (whole - 1, 1_000_000_000 - n),
@@ -136,18 +137,37 @@ const WEEKDAYS: [&str; 7] = [
     "Saturday",
 ];
 
+/// Far longer than any date layout; a longer one is a mistake.
+const MAX_LAYOUT: usize = 1_000;
+
 /// Prints `time` by a Go layout: each element of the reference time
 /// `Mon Jan 2 15:04:05 MST 2006` stands for that part; the rest is copied.
 fn format(layout: &str, time: &SystemTime) -> Result<String, Error> {
+    if layout.len() > MAX_LAYOUT {
+        return Err(invalid(format!(
+            "date: a layout of {} bytes is longer than {MAX_LAYOUT}",
+            layout.len()
+        )));
+    }
     let t = civil(time);
     let hour12 = if t.hour % 12 == 0 { 12 } else { t.hour % 12 };
     let mut out = String::with_capacity(layout.len() + 8);
     let mut rest = layout;
     while !rest.is_empty() {
+        // As in Go, `_2006` is a literal `_` and the year, not `_2` and `006`.
+        if rest.starts_with("_2006") {
+            out.push('_');
+            rest = &rest[1..];
+            continue;
+        }
         // Longest elements first, so `January` is not read as `Jan` + `uary`.
         let element: Option<(&str, String)> = [
             ("January", MONTHS[t.month - 1].to_string()),
             ("Monday", WEEKDAYS[t.weekday].to_string()),
+            ("Z07:00:00", "Z".to_string()),
+            ("-07:00:00", "+00:00:00".to_string()),
+            ("Z070000", "Z".to_string()),
+            ("-070000", "+000000".to_string()),
             ("Z07:00", "Z".to_string()),
             ("-07:00", "+00:00".to_string()),
             ("Z0700", "Z".to_string()),
@@ -177,7 +197,12 @@ fn format(layout: &str, time: &SystemTime) -> Result<String, Error> {
             ("5", t.second.to_string()),
         ]
         .into_iter()
-        .find(|(name, _)| rest.starts_with(name));
+        .find(|(name, _)| {
+            // Go reads `Jan` and `Mon` only when no lowercase letter follows (`Month` is text).
+            let word_goes_on = matches!(*name, "Jan" | "Mon")
+                && rest[name.len().min(rest.len())..].starts_with(|c: char| c.is_ascii_lowercase());
+            rest.starts_with(name) && !word_goes_on
+        });
         if let Some((name, text)) = element {
             out.push_str(&text);
             rest = &rest[name.len()..];
@@ -189,9 +214,6 @@ fn format(layout: &str, time: &SystemTime) -> Result<String, Error> {
             out.push(c);
             rest = &rest[c.len_utf8()..];
         }
-    }
-    if out.len() > 1_000_000 {
-        return Err(invalid("date: the layout is too long"));
     }
     Ok(out)
 }
@@ -319,6 +341,9 @@ mod tests {
             date_function("Jan 2", Value::from("2021-03-04T05:06:07Z")).unwrap(),
             "Mar 4"
         );
+        // The far ends of unix seconds print (or are refused), never panic.
+        let _ = date_function("2006", Value::from(i64::MIN));
+        let _ = date_function("2006", Value::from(i64::MAX));
         let error = date_function("2006", Value::from("yesterday")).unwrap_err();
         assert!(error.to_string().contains("RFC 3339"), "{error}");
     }

@@ -93,7 +93,10 @@ fn dig(mapping: &Value, keys_and_default: &[Value]) -> Result<Value, Error> {
 
 /// `merge(dest, source, ...)`: a new mapping with every key of all of
 /// them, deeply; where two have a key, the earlier wins unless its value is
-/// empty (Helm's `merge`, which does not change `dest`).
+/// empty, as in Helm's `merge`. Unlike Helm's, `dest` is left as it was
+/// (Jinja values do not change in place): use the result,
+/// `{% set labels = merge(labels, extra) %}`, where a Helm chart wrote
+/// `$_ := merge $labels $extra`.
 pub fn merge(dest: Value, sources: Rest<Value>) -> Result<Value, Error> {
     sources
         .iter()

@@ -22,21 +22,24 @@ pub fn keep_line_ends(source: &str) -> Cow<'_, str> {
     let mut content_on_line = false;
     let mut at = 0;
     while let Some(found) = find_tag(bytes, at) {
-        note_text(&bytes[at..found], &mut content_on_line);
+        let before = &bytes[at..found];
+        if bytes.get(found + 2) == Some(&b'-') {
+            // `{%-` eats the whitespace before it, line breaks included: the
+            // tag joins the line of the last text before it.
+            note_text(before.trim_ascii_end(), &mut content_on_line);
+        } else {
+            note_text(before, &mut content_on_line);
+        }
         let Some(end) = tag_end(bytes, found) else {
             break; // An unclosed tag: the compiler reports it.
         };
+        // A tag spanning lines belongs to the line it starts on.
         match bytes[found + 1] {
             b'{' => content_on_line = true,
-            b'#' => {
-                if bytes[found..end].contains(&b'\n') {
-                    content_on_line = false;
-                }
-                check_block_end(bytes, end, content_on_line, &mut inserts);
-            }
+            b'#' => check_block_end(bytes, end, content_on_line, &mut inserts),
             _ => {
-                let body = &source[found + 2..end - 2];
-                if is_raw(body) {
+                check_block_end(bytes, end, content_on_line, &mut inserts);
+                if is_raw(&source[found + 2..end - 2]) {
                     let Some(raw_end) = end_of_raw(source, end) else {
                         break;
                     };
@@ -47,11 +50,6 @@ pub fn keep_line_ends(source: &str) -> Cow<'_, str> {
                     at = raw_end;
                     continue;
                 }
-                if bytes[found..end].contains(&b'\n') {
-                    // A tag spanning lines: what counts is what follows its start line.
-                    content_on_line = false;
-                }
-                check_block_end(bytes, end, content_on_line, &mut inserts);
             }
         }
         at = end;
@@ -191,6 +189,20 @@ mod tests {
     }
 
     #[test]
+    fn a_left_trimming_tag_joins_the_line_before_it() {
+        // `{%-` pulls the tag up to `a: 1`'s line, so the tag ends a line
+        // holding content and must keep its newline (Go renders two lines).
+        assert_eq!(
+            keep_line_ends("a: 1\n{%- if x %}\nb: 2\n{%- endif %}\n"),
+            "a: 1\n{%- if x +%}\nb: 2\n{%- endif +%}\n"
+        );
+        assert_eq!(
+            keep_line_ends("{% if x %}\n{%- endif %}\n"),
+            "{% if x %}\n{%- endif %}\n"
+        );
+    }
+
+    #[test]
     fn strings_comments_raw_and_multiline_tags_are_read_whole() {
         assert_eq!(
             keep_line_ends("a: {{ \"}}\" }}{% endif %}\n"),
@@ -203,6 +215,14 @@ mod tests {
         assert_eq!(
             keep_line_ends("a: 1\n{% set m = {\n  'k': 1} %}\n"),
             "a: 1\n{% set m = {\n  'k': 1} %}\n"
+        );
+        assert_eq!(
+            keep_line_ends("a: {% set m = {\n'k': 1} %}\nb: 2\n"),
+            "a: {% set m = {\n'k': 1} +%}\nb: 2\n"
+        );
+        assert_eq!(
+            keep_line_ends("a: {% raw %}\nx{% endraw %}\n"),
+            "a: {% raw +%}\nx{% endraw +%}\n"
         );
         assert_eq!(keep_line_ends("a: {{ unclosed\n"), "a: {{ unclosed\n");
         assert_eq!(

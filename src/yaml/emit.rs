@@ -197,7 +197,7 @@ pub fn resolves_to_non_string(s: &str) -> bool {
     if s.is_empty() || WORDS.contains(&s) {
         return true;
     }
-    looks_numeric(s) || looks_like_timestamp(s)
+    looks_numeric(s) || looks_like_timestamp(s) || super::yaml11::resolve(s).is_some()
 }
 
 /// Integers, floats, hex/octal/binary, underscores and base-60 (`1:20`) forms.
@@ -293,6 +293,15 @@ mod tests {
             assert!(text.contains(quoted), "{quoted} not in\n{text}");
         }
         round_trips(&value);
+        // Every text the reader would take for a number or a boolean is quoted.
+        for text in ["0X1F", "0O755", "-_1", "+.5", "Y", "OFF", "0b1"] {
+            let value = json!({ "k": text });
+            assert_eq!(
+                super::super::parse_value(&to_yaml(&value)).unwrap(),
+                value,
+                "{text}"
+            );
+        }
     }
 
     #[test]

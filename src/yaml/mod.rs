@@ -308,11 +308,12 @@ mod tests {
 
     #[test]
     fn tags_are_dropped() {
-        let text = "a: !custom 5\nb: !!str 7\nc: &x !!str no\nd: !!str &y 0755\ne: &z no\n";
+        let text = "a: !custom 5\nb: !!str 7\nc: &x !!str no\nd: !!str &y 0755\ne: &z no\n\
+                    f: \"\\\n  no\"\n# see !\non: x\n";
         let values = parse_values(text).unwrap();
         assert_eq!(
             Value::Object(values),
-            json!({"a": 5, "b": "7", "c": "no", "d": "0755", "e": false})
+            json!({"a": 5, "b": "7", "c": "no", "d": "0755", "e": false, "f": "no", "true": "x"})
         );
     }
 

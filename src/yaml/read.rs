@@ -30,21 +30,30 @@ impl<'de> DeserializeSeed<'de> for Tree<'_> {
 
 impl Tree<'_> {
     /// Whether `text`, a slice the parser borrowed from the source, was
-    /// written as a plain scalar without a tag: not after an opening quote,
-    /// and not after a tag (`!!str 7` is text), perhaps beside an anchor.
+    /// written as a plain scalar without a tag. A borrowed quoted scalar
+    /// ends right before its closing quote, which a plain one never does (a
+    /// quote there would be part of it); a tag (`!!str 7` is text) stands
+    /// before the scalar on its line, perhaps beside an anchor.
     fn is_plain_untagged(&self, text: &str) -> bool {
         let start = self.source.as_ptr() as usize;
         let at = text.as_ptr() as usize;
-        if at < start || at > start + self.source.len() {
+        if at < start || at + text.len() > start + self.source.len() {
             return false;
         }
-        let before = &self.source.as_bytes()[..at - start];
-        if matches!(before.last(), Some(b'"' | b'\'')) {
+        let bytes = self.source.as_bytes();
+        let offset = at - start;
+        if matches!(bytes.get(offset + text.len()), Some(b'"' | b'\'')) {
             return false;
         }
-        let mut rest = before;
+        let mut rest = &bytes[..offset];
         for _ in 0..2 {
-            rest = rest.trim_ascii_end();
+            let trimmed = rest.len()
+                - rest
+                    .iter()
+                    .rev()
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count();
+            rest = &rest[..trimmed];
             let token_start = rest
                 .iter()
                 .rposition(|b| b.is_ascii_whitespace())

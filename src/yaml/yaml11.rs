@@ -89,8 +89,13 @@ fn decimal(text: &str) -> Option<Value> {
         return None;
     }
     if fraction.is_none() && exponent.is_none() {
-        let value: i64 = text.parse().ok()?;
-        return Some(Value::Number(value.into()));
+        // Past 64 bits Go reads the digits as a float, and so does kinja.
+        if let Ok(value) = text.parse::<i64>() {
+            return Some(Value::Number(value.into()));
+        }
+        if let Ok(value) = text.parse::<u64>() {
+            return Some(Value::Number(value.into()));
+        }
     }
     let value: f64 = text.parse().ok()?;
     Number::from_f64(value)
@@ -134,6 +139,8 @@ mod tests {
             ("00", json!(0)),
             ("09.5", json!(9.5)),
             ("1_0.5", json!(10.5)),
+            ("099999999999999999999", json!(1e20)),
+            ("077777777777777777777777", json!(7.777_777_777_777_777e22)),
         ];
         for (text, expected) in cases {
             assert_eq!(resolve(text), Some(expected), "{text}");

@@ -98,7 +98,11 @@ fn yaml_1_1_key(mapping: &Value, key: &str) -> Option<String> {
     })
 }
 
+/// The keys of a mapping (a string or a list has none to suggest).
 fn keys(object: &Value) -> Vec<String> {
+    if object.kind() != minijinja::value::ValueKind::Map {
+        return Vec::new();
+    }
     object
         .try_iter()
         .map(|keys| {
