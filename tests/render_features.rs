@@ -443,4 +443,13 @@ fn show_only_on_a_template_that_rendered_nothing_says_so() {
         error.contains("could not find template templates/gone.yaml"),
         "{error}"
     );
+    chart.write(
+        "templates/_helpers.tpl",
+        b"{% macro x() %}x{% endmacro %}\n",
+    );
+    let error = common::user_error(&mut chart.render(&["--show-only", "templates/_helpers.tpl"]));
+    assert!(
+        error.contains("templates/_helpers.tpl renders no documents of its own: a partial"),
+        "{error}"
+    );
 }
