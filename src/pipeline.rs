@@ -1,6 +1,7 @@
 //! The whole render, from a loaded chart and user values to an ordered
 //! manifest: plain data in, plain data out, callable many times per process.
 
+use crate::chart::compose::compose;
 use crate::chart::{Chart, ChartError, ChartType};
 use crate::error::Error;
 use crate::manifest::Manifest;
@@ -71,13 +72,17 @@ pub fn render_chart_over(
     }
     check_kube_version(chart, capabilities)?;
 
-    let mut warnings = Vec::new();
-    let values = values::coalesce_values(defaults, user_values, &mut warnings);
-    check_schema(chart, &values)?;
+    let (composed, mut warnings) = compose(chart, defaults, &user_values)?;
+    let tree = composed.defaults(defaults)?;
+    let values = values::coalesce_tree(&tree.values_node(), user_values, &mut warnings)?;
+    for (node, keys) in composed.walk() {
+        check_schema(node.chart, &node.path, scoped(&values, &keys))?;
+    }
 
-    let rendered = Renderer::new(chart)?.render(&values, release, capabilities)?;
+    let renderer = Renderer::new(&composed)?;
+    let rendered = renderer.render(&values, release, capabilities)?;
     let (manifest, skipped_hooks) =
-        Manifest::from_rendered(&rendered, &|name| chart.template_file_path(name))?;
+        Manifest::from_rendered(&rendered, &|name| renderer.file_of(name))?;
     warnings.extend(skipped_hooks);
     Ok(RenderOutput {
         manifest,
@@ -109,7 +114,17 @@ fn check_kube_version(chart: &Chart, capabilities: &Capabilities) -> Result<(), 
     Ok(())
 }
 
-fn check_schema(chart: &Chart, values: &Values) -> Result<(), ValuesError> {
+/// A subchart's part of the merged values.
+fn scoped<'v>(values: &'v Values, keys: &[&str]) -> &'v Values {
+    static EMPTY: std::sync::LazyLock<Values> = std::sync::LazyLock::new(Values::new);
+    keys.iter()
+        .try_fold(values, |current, key| current.get(*key)?.as_object())
+        .unwrap_or(&EMPTY)
+}
+
+/// `values.schema.json` of one chart of the tree against its values;
+/// `shown` names the chart (`app/charts/db` for a subchart).
+fn check_schema(chart: &Chart, shown: &str, values: &Values) -> Result<(), ValuesError> {
     let Some(schema) = &chart.schema else {
         return Ok(());
     };
@@ -123,7 +138,7 @@ fn check_schema(chart: &Chart, values: &Values) -> Result<(), ValuesError> {
         Ok(())
     } else {
         Err(ValuesError::Schema {
-            chart: chart.metadata.name.clone(),
+            chart: shown.to_string(),
             schema_path,
             violations,
         })

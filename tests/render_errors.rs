@@ -428,20 +428,8 @@ fn malformed_set_uses_helms_wording() {
 }
 
 #[test]
-fn subcharts_are_refused_rather_than_silently_dropped() {
-    let with_folder = TestChart::new(&[
-        ("templates/cm.yaml", "kind: A\n"),
-        (
-            "charts/db/Chart.yaml",
-            "apiVersion: v2\nname: db\nversion: 1.0.0\n",
-        ),
-    ]);
-    let err = user_error(&mut with_folder.render(&[]));
-    assert!(
-        err.contains("subcharts") && err.contains("charts/db"),
-        "{err}"
-    );
-
+fn broken_subcharts_are_errors_naming_them() {
+    // A dependency with no chart in charts/ (Helm: "missing in charts/ directory").
     let declared = TestChart::new(&[
         (
             "Chart.yaml",
@@ -450,7 +438,30 @@ fn subcharts_are_refused_rather_than_silently_dropped() {
         ("templates/cm.yaml", "kind: A\n"),
     ]);
     let err = user_error(&mut declared.render(&[]));
-    assert!(err.contains("1 in Chart.yaml dependencies"), "{err}");
+    assert!(
+        err.contains("db in Chart.yaml dependencies but not in charts/"),
+        "{err}"
+    );
+    // A subchart folder without Chart.yaml, an archive, a stray file.
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "charts/db/values.yaml",
+            b"a: 1\n",
+            "charts/db: Chart.yaml is missing",
+        ),
+        (
+            "charts/db-1.0.0.tgz",
+            b"\x1f\x8b",
+            "packaged subcharts (.tgz) are not supported yet",
+        ),
+        ("charts/README.md", b"hi\n", "charts/README.md: not a chart"),
+    ];
+    for (path, content, expected) in cases {
+        let chart = TestChart::new(&[("templates/cm.yaml", "kind: A\n")]);
+        chart.write(path, content);
+        let err = user_error(&mut chart.render(&[]));
+        assert!(err.contains(expected), "{path}: {err}");
+    }
 }
 
 #[test]

@@ -70,3 +70,8 @@ fn valuesdump() {
 fn fleet() {
     snapshot_chart("fleet");
 }
+
+#[test]
+fn composed() {
+    snapshot_chart("composed");
+}

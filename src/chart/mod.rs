@@ -2,9 +2,12 @@
 //! `templates/` and any other files. A folder is loaded into one [`Chart`]
 //! value; a packaged `.tgz` will produce the same type.
 
+pub mod compose;
+mod dependency;
 mod files;
 mod metadata;
 
+pub use dependency::Dependency;
 pub use files::{ChartFiles, FilesError};
 pub use metadata::{ChartType, Metadata};
 
@@ -26,6 +29,10 @@ pub struct Chart {
     pub templates: Vec<TemplateFile>,
     /// Files outside `templates/` that templates may read (`files.get(...)`).
     pub files: ChartFiles,
+    /// `Chart.yaml` `dependencies`, as written.
+    pub dependencies: Vec<Dependency>,
+    /// The charts in `charts/`, in folder order, each loaded whole.
+    pub subcharts: Vec<Chart>,
 }
 
 /// One file under `templates/`.
@@ -82,9 +89,27 @@ pub enum ChartError {
     #[error("{path}: not valid JSON: {message}")]
     InvalidSchema { path: String, message: String },
     #[error(
-        "chart {path} has subcharts or dependencies ({found}); kinja does not render them yet, and rendering without them would silently drop their resources"
+        "chart {path}: {names} in Chart.yaml dependencies but not in charts/; put each chart (a folder) in {path}/charts/"
     )]
-    Subcharts { path: String, found: String },
+    MissingDependencies { path: String, names: String },
+    #[error(
+        "{path}: packaged subcharts (.tgz) are not supported yet; unpack it into a folder in charts/ with `tar xzf`"
+    )]
+    PackagedSubchart { path: String },
+    #[error("{path}: not a chart (charts/ holds only chart folders)")]
+    NotASubchart { path: String },
+    #[error("{path}: the subchart {name} sits {depth} charts deep; more is a loop or a mistake")]
+    TooDeep {
+        path: String,
+        name: String,
+        depth: usize,
+    },
+    #[error("chart {chart}: subchart {name}: {message}")]
+    Composition {
+        chart: String,
+        name: String,
+        message: String,
+    },
     #[error(
         "chart {name} is a library chart (type: library); library charts provide macros to other charts and cannot be rendered"
     )]
@@ -115,6 +140,10 @@ impl Chart {
     /// assert_eq!(chart.source_path("service.yaml"), "seedapp/templates/service.yaml");
     /// ```
     pub fn load(dir: &Path) -> Result<Chart, ChartError> {
+        Self::load_at(dir, 0)
+    }
+
+    fn load_at(dir: &Path, depth: usize) -> Result<Chart, ChartError> {
         let shown = dir.display().to_string();
         let meta = std::fs::metadata(dir).map_err(|_| ChartError::NotFound {
             path: shown.clone(),
@@ -127,7 +156,11 @@ impl Chart {
             return Err(ChartError::NoChartYaml { path: shown });
         }
         let metadata = Metadata::load(&chart_yaml)?;
-        refuse_subcharts(dir, &metadata)?;
+        let dependencies =
+            dependency::read(&metadata.fields).map_err(|message| ChartError::InvalidMetadata {
+                path: chart_yaml.display().to_string(),
+                message,
+            })?;
 
         let values_path = dir.join("values.yaml");
         let default_values = if values_path.is_file() {
@@ -165,6 +198,18 @@ impl Chart {
             }
         }
         templates.sort_by(|a, b| a.name.cmp(&b.name));
+        let subcharts = load_subcharts(dir, depth)?;
+        let missing: Vec<&str> = dependencies
+            .iter()
+            .filter(|d| !subcharts.iter().any(|c| c.metadata.name == d.name))
+            .map(|d| d.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(ChartError::MissingDependencies {
+                path: shown,
+                names: missing.join(", "),
+            });
+        }
 
         Ok(Chart {
             dir: dir.to_path_buf(),
@@ -173,6 +218,8 @@ impl Chart {
             schema,
             templates,
             files,
+            dependencies,
+            subcharts,
         })
     }
 
@@ -204,32 +251,46 @@ fn is_chart_file(relative: &str) -> bool {
     ) && !relative.starts_with("charts/")
 }
 
-/// Subcharts come with their own issue; until then a chart that has them
-/// is refused rather than rendered without their resources.
-fn refuse_subcharts(dir: &Path, metadata: &Metadata) -> Result<(), ChartError> {
-    let mut found: Vec<String> = match std::fs::read_dir(dir.join("charts")) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.'))
-            .map(|name| format!("charts/{name}"))
-            .collect(),
-        Err(_) => Vec::new(),
+/// How deep subcharts may nest: far beyond real charts, short of a loop
+/// through symlinks.
+const MAX_SUBCHART_DEPTH: usize = 32;
+
+/// The charts in `charts/`: every folder, in name order; hidden entries are
+/// skipped, archives are not read yet, anything else is an error.
+fn load_subcharts(dir: &Path, depth: usize) -> Result<Vec<Chart>, ChartError> {
+    let charts_dir = dir.join("charts");
+    let Ok(entries) = std::fs::read_dir(&charts_dir) else {
+        return Ok(Vec::new());
     };
-    found.sort();
-    if let Some(serde_json::Value::Array(dependencies)) = metadata.fields.get("dependencies")
-        && !dependencies.is_empty()
-    {
-        found.push(format!("{} in Chart.yaml dependencies", dependencies.len()));
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    let mut subcharts = Vec::new();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if name.starts_with('.') || name.ends_with(".prov") {
+            continue;
+        }
+        if path.is_dir() {
+            if depth + 1 > MAX_SUBCHART_DEPTH {
+                return Err(ChartError::TooDeep {
+                    path: dir.display().to_string(),
+                    name,
+                    depth: depth + 1,
+                });
+            }
+            subcharts.push(Chart::load_at(&path, depth + 1)?);
+        } else if name.ends_with(".tgz") {
+            return Err(ChartError::PackagedSubchart {
+                path: path.display().to_string(),
+            });
+        } else {
+            return Err(ChartError::NotASubchart {
+                path: path.display().to_string(),
+            });
+        }
     }
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(ChartError::Subcharts {
-            path: dir.display().to_string(),
-            found: found.join(", "),
-        })
-    }
+    Ok(subcharts)
 }
 
 /// Walks the chart folder in sorted order, skipping hidden files and folders

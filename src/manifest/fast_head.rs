@@ -94,6 +94,11 @@ pub fn read_head(text: &str) -> Option<Head> {
                 if o.section == Section::HeadScalar {
                     return None;
                 }
+                // `metadata:` and `annotations:` must be mappings; a list
+                // there is the parser's to refuse.
+                if is_item && matches!(o.section, Section::Metadata | Section::Annotations) {
+                    return None;
+                }
                 stack.push((indent, kind, o.section));
                 o.section
             }

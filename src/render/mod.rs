@@ -23,7 +23,8 @@ pub use context::{
 };
 pub use error::{RenderError, RenderErrorKind};
 
-use crate::chart::Chart;
+use crate::chart::ChartType;
+use crate::chart::compose::Composed;
 use crate::values::Values;
 use minijinja::{Environment, UndefinedBehavior};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,30 +32,49 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// One template's output, before it is split into documents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedTemplate {
-    /// The path relative to `templates/`.
+    /// Its name in the environment: the path relative to `templates/` for
+    /// the root chart, `charts/SUB/templates/PATH` for a subchart's.
     pub name: String,
-    /// Its path in output, `CHART/templates/NAME`, as printed in `# Source:`.
+    /// Its path in output, `CHART/templates/NAME` (or
+    /// `CHART/charts/SUB/templates/NAME`), as printed in `# Source:`.
     pub source: String,
     pub text: String,
 }
 
-/// The output of every renderable template, in path order, and the notes.
+/// The output of every renderable template, in `# Source:` order, and the notes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
     pub templates: Vec<RenderedTemplate>,
-    /// `templates/NOTES.txt`, rendered, when the chart has one.
+    /// The root chart's `templates/NOTES.txt`, rendered, when it has one.
     pub notes: Option<String>,
 }
 
-/// A chart's templates compiled into a minijinja environment.
-pub struct Renderer<'c> {
-    chart: &'c Chart,
+/// One template of the composed chart, as the environment knows it.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// Its name in the environment (see [`RenderedTemplate::name`]).
+    name: String,
+    source: String,
+    /// The file on disk, for errors.
+    file: String,
+    /// Which chart of [`Composed::walk`] it belongs to.
+    node: usize,
+    /// Rendered on its own (not a partial, not a library chart's, not a subchart's notes).
+    renders: bool,
+    is_notes: bool,
+    size: usize,
+}
+
+/// A composed chart's templates compiled into one minijinja environment.
+pub struct Renderer<'a, 'c> {
+    composed: &'a Composed<'c>,
+    units: Vec<Unit>,
     env: Environment<'static>,
 }
 
-impl<'c> Renderer<'c> {
-    /// Compiles every template of the chart; syntax errors are reported here.
-    pub fn new(chart: &'c Chart) -> Result<Renderer<'c>, RenderError> {
+impl<'a, 'c> Renderer<'a, 'c> {
+    /// Compiles every template of every chart; syntax errors are reported here.
+    pub fn new(composed: &'a Composed<'c>) -> Result<Renderer<'a, 'c>, RenderError> {
         let mut env = Environment::new();
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
@@ -72,32 +92,73 @@ impl<'c> Renderer<'c> {
         env.set_debug(true);
         env.set_formatter(helm_compat::format_value);
         defaults::register(&mut env);
-        for template in &chart.templates {
-            env.add_template_owned(
-                template.name.clone(),
-                line_ends::keep_line_ends(&template.source).into_owned(),
-            )
-            .map_err(|e| RenderError::from_minijinja(&e, &|n| chart.template_file_path(n), None))?;
+        let units = units_of(composed);
+        // A subchart's templates import its own partials by their plain names.
+        let prefixes: std::collections::HashMap<String, String> = units
+            .iter()
+            .filter_map(|u| {
+                let prefix = &u.name[..u.name.len() - template_name(u, composed).len()];
+                (!prefix.is_empty()).then(|| (u.name.clone(), prefix.to_string()))
+            })
+            .collect();
+        env.set_path_join_callback(move |name, parent| match prefixes.get(parent) {
+            Some(prefix) if !name.starts_with(prefix.as_str()) => format!("{prefix}{name}").into(),
+            _ => name.into(),
+        });
+        let files: Vec<(String, String)> = units
+            .iter()
+            .map(|u| (u.name.clone(), u.file.clone()))
+            .collect();
+        let file_of = |name: &str| file_in(&files, name);
+        for (node, _) in composed
+            .walk()
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (i, n.0))
+        {
+            for unit in units.iter().filter(|u| u.node == node) {
+                let template = template_file(unit, composed);
+                env.add_template_owned(
+                    unit.name.clone(),
+                    line_ends::keep_line_ends(&template.source).into_owned(),
+                )
+                .map_err(|e| RenderError::from_minijinja(&e, &file_of, None))?;
+            }
         }
-        Ok(Renderer { chart, env })
+        Ok(Renderer {
+            composed,
+            units,
+            env,
+        })
     }
 
-    /// Renders every non-partial template; the first failure in path order is returned.
+    /// The file on disk of a template, by its name in the environment.
+    pub fn file_of(&self, name: &str) -> String {
+        self.units
+            .iter()
+            .find(|u| u.name == name)
+            .map_or_else(|| name.to_string(), |u| u.file.clone())
+    }
+
+    /// Renders every template that renders on its own; the first failure in
+    /// `# Source:` order is returned. `values` are the root chart's merged
+    /// values; each subchart sees its part of them.
     pub fn render(
         &self,
         values: &Values,
         release: &ReleaseInfo,
         capabilities: &Capabilities,
     ) -> Result<Rendered, RenderError> {
-        let context = TemplateContext::new(self.chart, values, release, capabilities);
-        let jobs: Vec<&str> = self
-            .chart
-            .templates
-            .iter()
-            .filter(|t| !t.is_partial())
-            .map(|t| t.name.as_str())
+        let contexts: Vec<TemplateContext> = self
+            .composed
+            .walk()
+            .into_iter()
+            .map(|(node, keys)| {
+                TemplateContext::new(node, scoped_values(values, &keys), release, capabilities)
+            })
             .collect();
-        let outputs = self.render_all(&jobs, &context);
+        let jobs: Vec<&Unit> = self.units.iter().filter(|u| u.renders).collect();
+        let outputs = self.render_all(&jobs, &contexts);
 
         // Past the output limit every template still writing fails: blame
         // the one that wrote the most, not the first in path order.
@@ -111,14 +172,14 @@ impl<'c> Renderer<'c> {
         }
         let mut templates = Vec::with_capacity(jobs.len());
         let mut notes = None;
-        for (name, output) in jobs.iter().zip(outputs) {
+        for (unit, output) in jobs.iter().zip(outputs) {
             let text = output.map_err(|failure| failure.error)?;
-            if *name == "NOTES.txt" {
+            if unit.is_notes {
                 notes = Some(text);
-            } else if !crate::chart::is_notes_name(name) {
+            } else {
                 templates.push(RenderedTemplate {
-                    name: name.to_string(),
-                    source: self.chart.source_path(name),
+                    name: unit.name.clone(),
+                    source: unit.source.clone(),
                     text,
                 });
             }
@@ -127,32 +188,32 @@ impl<'c> Renderer<'c> {
     }
 
     /// Renders templates on all cores, the largest first so the longest one starts early.
-    fn render_all(&self, jobs: &[&str], context: &TemplateContext) -> Vec<Result<String, Failure>> {
-        let size = |name: &&str| {
-            self.chart
-                .templates
-                .iter()
-                .find(|t| t.name == *name)
-                .map_or(0, |t| t.source.len())
-        };
+    fn render_all(
+        &self,
+        jobs: &[&Unit],
+        contexts: &[TemplateContext],
+    ) -> Vec<Result<String, Failure>> {
         // One output budget for all templates, however many run at once.
         let budget = AtomicUsize::new(0);
-        crate::parallel::map(jobs, size, |name| self.render_one(name, context, &budget))
+        crate::parallel::map(
+            jobs,
+            |unit| unit.size,
+            |unit| self.render_one(unit, &contexts[unit.node], &budget),
+        )
     }
 
     fn render_one(
         &self,
-        name: &str,
+        unit: &Unit,
         context: &TemplateContext,
         budget: &AtomicUsize,
     ) -> Result<String, Failure> {
-        let file = self.chart.template_file_path(name);
-        let _named = crate::memory::rendering(&file);
-        let seen = context.for_template(&self.chart.source_path(name));
+        let _named = crate::memory::rendering(&unit.file);
+        let seen = context.for_template(&unit.source);
         let to_error = |e: minijinja::Error| {
-            RenderError::from_minijinja(&e, &|n| self.chart.template_file_path(n), Some(&seen))
+            RenderError::from_minijinja(&e, &|n| self.file_of(n), Some(&seen))
         };
-        let template = self.env.get_template(name).map_err(|e| Failure {
+        let template = self.env.get_template(&unit.name).map_err(|e| Failure {
             error: to_error(e),
             written: 0,
         })?;
@@ -164,7 +225,7 @@ impl<'c> Renderer<'c> {
         if let Err(e) = template.render_captured_to(seen.clone(), &mut output) {
             let error = match e.kind() {
                 // Raised by the capped output, outside any template's place.
-                minijinja::ErrorKind::WriteFailure => RenderError::too_large(file.clone()),
+                minijinja::ErrorKind::WriteFailure => RenderError::too_large(unit.file.clone()),
                 _ => to_error(e),
             };
             return Err(Failure {
@@ -174,6 +235,79 @@ impl<'c> Renderer<'c> {
         }
         Ok(String::from_utf8(output.finish()).expect("templates write text"))
     }
+}
+
+/// Every template of every chart of the tree, sorted by `# Source:` path
+/// (the order Helm renders and sorts them in).
+fn units_of(composed: &Composed) -> Vec<Unit> {
+    let root_path = composed.path.as_str();
+    let mut units = Vec::new();
+    for (node, (chart_node, _)) in composed.walk().into_iter().enumerate() {
+        let chart = chart_node.chart;
+        let is_root = node == 0;
+        let is_library = chart.metadata.chart_type == ChartType::Library;
+        // `charts/A/charts/B/templates/`, or nothing for the root.
+        let prefix = match chart_node.path.strip_prefix(root_path) {
+            Some(rest) if !rest.is_empty() => {
+                format!("{}/templates/", rest.trim_start_matches('/'))
+            }
+            _ => String::new(),
+        };
+        for template in &chart.templates {
+            let is_notes = is_root && template.name == "NOTES.txt";
+            units.push(Unit {
+                name: format!("{prefix}{}", template.name),
+                source: format!("{}/templates/{}", chart_node.path, template.name),
+                file: chart.template_file_path(&template.name),
+                node,
+                renders: !template.is_partial()
+                    && !is_library
+                    && (is_notes || !crate::chart::is_notes_name(&template.name)),
+                is_notes,
+                size: template.source.len(),
+            });
+        }
+    }
+    units.sort_by(|a, b| a.source.cmp(&b.source));
+    units
+}
+
+/// The template a unit stands for.
+fn template_file<'c>(unit: &Unit, composed: &'c Composed) -> &'c crate::chart::TemplateFile {
+    let (node, _) = composed.walk()[unit.node];
+    let name = template_name(unit, composed);
+    node.chart
+        .templates
+        .iter()
+        .find(|t| t.name == name)
+        .expect("every unit comes from a template of its chart")
+}
+
+/// The path of a unit's template relative to its chart's `templates/`.
+fn template_name<'u>(unit: &'u Unit, composed: &Composed) -> &'u str {
+    let (node, _) = composed.walk()[unit.node];
+    let templates = format!("{}/templates/", node.path);
+    unit.source.strip_prefix(&templates).unwrap_or(&unit.name)
+}
+
+fn file_in(files: &[(String, String)], name: &str) -> String {
+    files
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or_else(|| name.to_string(), |(_, f)| f.clone())
+}
+
+/// A subchart's part of the root's values (`keys` from [`Composed::walk`]).
+fn scoped_values<'v>(values: &'v Values, keys: &[&str]) -> &'v Values {
+    static EMPTY: std::sync::LazyLock<Values> = std::sync::LazyLock::new(Values::new);
+    let mut current = values;
+    for key in keys {
+        match current.get(*key) {
+            Some(serde_json::Value::Object(map)) => current = map,
+            _ => return &EMPTY,
+        }
+    }
+    current
 }
 
 /// A template that failed, and how much it had written by then.

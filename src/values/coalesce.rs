@@ -30,13 +30,19 @@ pub fn merge_maps(base: &mut Values, overlay: Values) {
 /// defaults' key order, with keys only the user wrote after them.
 /// Type conflicts resolve in the user's favour; each one adds a warning.
 pub fn coalesce_values(defaults: &Values, user: Values, warnings: &mut Vec<String>) -> Values {
-    coalesce_at(defaults, user, "", warnings)
+    coalesce_at(defaults, user, "", false, &|_| false, warnings)
 }
 
-fn coalesce_at(
+/// One chart's level of [`coalesce_values`]. With `keep_nulls` (Helm's
+/// merge mode) a user `null` stays, for a level below to act on; the
+/// values of a key `is_subchart` names are merged in that mode, since the
+/// subchart's own defaults are coalesced under them later.
+pub(super) fn coalesce_at(
     defaults: &Values,
     mut user: Values,
     prefix: &str,
+    keep_nulls: bool,
+    is_subchart: &dyn Fn(&str) -> bool,
     warnings: &mut Vec<String>,
 ) -> Values {
     let mut result = Values::with_capacity(defaults.len() + user.len());
@@ -46,11 +52,17 @@ fn coalesce_at(
             None => {
                 result.insert(key.clone(), default.clone());
             }
-            // A user null deletes the default.
-            Some(Value::Null) => {}
+            // A user null deletes the default (or, merging, is kept for later).
+            Some(Value::Null) => {
+                if keep_nulls {
+                    result.insert(key.clone(), Value::Null);
+                }
+            }
             Some(Value::Object(user_map)) => match default {
                 Value::Object(default_map) => {
-                    let merged = coalesce_at(default_map, user_map, &path, warnings);
+                    let keep = keep_nulls || is_subchart(key);
+                    let merged =
+                        coalesce_at(default_map, user_map, &path, keep, &|_| false, warnings);
                     result.insert(key.clone(), Value::Object(merged));
                 }
                 // A user map over a null default is taken as written, nulls and all.
@@ -88,18 +100,24 @@ fn coalesce_at(
 /// from the result, so the defaults under it show again; a `null` on any
 /// other key stays, to delete a chart default later.
 pub fn coalesce_tables(new: Values, old: &Values) -> Values {
+    merge_tables(new, old, false)
+}
+
+/// [`coalesce_tables`], or with `keep_nulls` Helm's `MergeTables`, where a
+/// `null` in `new` always stays.
+pub(super) fn merge_tables(new: Values, old: &Values, keep_nulls: bool) -> Values {
     let mut result = new;
     for (key, old_value) in old {
         match result.get_mut(key) {
             None => {
                 result.insert(key.clone(), old_value.clone());
             }
-            Some(Value::Null) if !old_value.is_null() => {
+            Some(Value::Null) if !keep_nulls && !old_value.is_null() => {
                 result.shift_remove(key);
             }
             Some(Value::Object(new_map)) => {
                 if let Value::Object(old_map) = old_value {
-                    let merged = coalesce_tables(std::mem::take(new_map), old_map);
+                    let merged = merge_tables(std::mem::take(new_map), old_map, keep_nulls);
                     *new_map = merged;
                 }
             }

@@ -10,9 +10,11 @@
 mod coalesce;
 mod schema;
 pub mod strvals;
+mod tree;
 
 pub use coalesce::{coalesce_tables, coalesce_values, merge_maps};
 pub use schema::{SchemaViolation, check_schema};
+pub use tree::{ValuesNode, coalesce_tree, merge_tree};
 
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -65,6 +67,11 @@ pub enum ValuesError {
         schema_path: String,
         violations: Vec<SchemaViolation>,
     },
+    /// The parent's values for a subchart are not a mapping (Helm: "type mismatch").
+    #[error(
+        "values for subchart {path} must be a mapping, found {found}; `{path}` holds the subchart's values"
+    )]
+    SubchartValues { path: String, found: &'static str },
     #[error("{schema_path}: not a usable JSON Schema: {message}")]
     BadSchema {
         schema_path: String,

@@ -12,7 +12,7 @@ pub use files::FilesObject;
 pub use kube_version::KubeVersion;
 pub use release_info::ReleaseInfo;
 
-use crate::chart::Chart;
+use crate::chart::compose::Composed;
 use crate::values::Values;
 use minijinja::value::{Serde, Value};
 use std::sync::Arc;
@@ -31,22 +31,27 @@ pub struct TemplateContext {
 }
 
 impl TemplateContext {
+    /// The context of one chart of a composed tree: `values` are its own
+    /// (a subchart's part of the root's), `chart.name` is the name it goes by.
     pub fn new(
-        chart: &Chart,
+        node: &Composed,
         values: &Values,
         release: &ReleaseInfo,
         capabilities: &Capabilities,
     ) -> Self {
+        let chart = node.chart;
+        let mut fields = chart_fields(&chart.metadata.fields);
+        fields.insert("name".into(), serde_json::Value::String(node.name.clone()));
         TemplateContext {
             values: Value::from(Serde(values)),
             release: Value::from(Serde(release)),
-            chart: Value::from(Serde(&chart_fields(&chart.metadata.fields))),
+            chart: Value::from(Serde(&fields)),
             capabilities: minijinja::context! {
                 kube_version => Value::from_object(capabilities.kube_version.clone()),
                 api_versions => Value::from(Serde(&capabilities.api_versions)),
             },
             files: Value::from_object(FilesObject(Arc::new(chart.files.clone()))),
-            base_path: chart.source_path("").trim_end_matches('/').to_string(),
+            base_path: format!("{}/templates", node.path),
         }
     }
 
