@@ -73,7 +73,7 @@ pub fn render_chart_over(
     check_kube_version(chart, capabilities)?;
 
     let (composed, mut warnings) = compose(chart, defaults, &user_values)?;
-    let tree = composed.defaults(defaults)?;
+    let tree = composed.defaults(defaults, &mut warnings)?;
     let values = values::coalesce_tree(&tree.values_node(), user_values, &mut warnings)?;
     for (node, keys) in composed.walk() {
         check_schema(node.chart, &node.path, scoped(&values, &keys))?;

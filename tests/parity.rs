@@ -437,6 +437,19 @@ fn composed_cases() -> Vec<Case> {
         "composed",
         &["--show-only", "charts/db/templates/values.yaml"],
     ));
+    // A library chart's helpers and import-values, both forms.
+    cases.push(case("stack/defaults", "stack", &[]));
+    for (name, set) in [
+        ("null-over-imported", "apiConfig.retries=null,timeout=1"),
+        (
+            "user-values-are-not-imported",
+            "api.config.backoff=4,api.exports.defaults.timeout=5",
+        ),
+        ("parent-wins-over-import", "retries=1,apiConfig.backoff=0"),
+        ("library-values", "common.commonDefault=2"),
+    ] {
+        cases.push(case(&format!("stack/{name}"), "stack", &["--set", set]));
+    }
     cases.push(failing(
         "composed/subchart-values-not-a-mapping",
         "composed",

@@ -453,3 +453,41 @@ fn show_only_on_a_template_that_rendered_nothing_says_so() {
         "{error}"
     );
 }
+
+#[test]
+fn partials_of_one_name_in_two_charts_never_shadow_each_other() {
+    let chart = TestChart::new(&[
+        (
+            "templates/_names.tpl",
+            "{% macro who() %}parent{% endmacro %}\n",
+        ),
+        (
+            "templates/cm.yaml",
+            "{% from \"_names.tpl\" import who %}{% from \"@lib/_names.tpl\" import who as lib_who %}\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  own: {{ who() }}\n  lib: {{ lib_who() }}\n",
+        ),
+        (
+            "charts/lib/Chart.yaml",
+            "apiVersion: v2\nname: lib\nversion: 1.0.0\ntype: library\n",
+        ),
+        (
+            "charts/lib/templates/_names.tpl",
+            "{% macro who() %}library{% endmacro %}\n",
+        ),
+        (
+            "charts/lib/templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  name: never-rendered\n",
+        ),
+    ]);
+    let out = success(&mut chart.render(&[]));
+    assert!(out.contains("own: parent\n  lib: library\n"), "{out}");
+    assert!(
+        !out.contains("never-rendered"),
+        "a library chart renders no documents: {out}"
+    );
+    chart.write(
+        "templates/cm.yaml",
+        b"{% from \"@nosuch/_names.tpl\" import who %}\nkind: ConfigMap\n",
+    );
+    let error = common::user_error(&mut chart.render(&[]));
+    assert!(error.contains("@nosuch/_names.tpl"), "{error}");
+}

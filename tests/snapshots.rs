@@ -75,3 +75,8 @@ fn fleet() {
 fn composed() {
     snapshot_chart("composed");
 }
+
+#[test]
+fn stack() {
+    snapshot_chart("stack");
+}

@@ -21,6 +21,9 @@ pub struct Composed<'c> {
     pub name: String,
     /// `ROOT`, `ROOT/charts/NAME`, ...: where its templates are in `# Source:` lines.
     pub path: String,
+    /// The parent's `dependencies` entry that took it (none for the root
+    /// and for a subchart no entry names).
+    pub dependency: Option<&'c Dependency>,
     pub children: Vec<Composed<'c>>,
 }
 
@@ -48,29 +51,76 @@ impl Defaults {
 }
 
 impl<'c> Composed<'c> {
-    /// The defaults of every chart, the root's being `root_defaults`.
-    pub fn defaults(&self, root_defaults: &Values) -> Result<Defaults, ChartError> {
+    /// The defaults of every chart, the root's being `root_defaults`, with
+    /// each chart's `import-values` merged in under its own values.
+    pub fn defaults(
+        &self,
+        root_defaults: &Values,
+        warnings: &mut Vec<String>,
+    ) -> Result<Defaults, ChartError> {
         let children = self
             .children
             .iter()
-            .map(|child| child.defaults(&child.chart.default_values))
+            .map(|child| child.defaults(&child.chart.default_values, warnings))
             .collect::<Result<Vec<_>, _>>()?;
         let node = ValuesNode {
             name: &self.name,
             defaults: root_defaults,
             children: children.iter().map(Defaults::values_node).collect(),
         };
-        let values =
+        let merged =
             values::merge_tree(&node, Values::new()).map_err(|e| ChartError::Composition {
                 chart: self.path.clone(),
                 name: self.name.clone(),
                 message: e.to_string(),
             })?;
+        let imports = self.imports(&merged, warnings);
+        // The chart's own values win over what it imports.
+        let values = values::merge_tables(merged, &imports);
         Ok(Defaults {
             name: self.name.clone(),
             values,
             children,
         })
+    }
+
+    /// What this chart's `import-values` take from its subcharts' merged
+    /// values: `- NAME` takes the child's `exports.NAME` to the top, `-
+    /// {child: PATH, parent: PATH}` takes the child's `PATH` to `PATH`.
+    /// Earlier entries win over later ones.
+    fn imports(&self, merged: &Values, warnings: &mut Vec<String>) -> Values {
+        let mut imports = Values::new();
+        for child in &self.children {
+            let Some(dependency) = child.dependency else {
+                continue;
+            };
+            for entry in &dependency.import_values {
+                let (from, to) = match entry {
+                    Value::String(name) => (format!("exports.{name}"), ".".to_string()),
+                    Value::Object(map) => {
+                        let text = |key: &str| match map.get(key) {
+                            Some(Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                            None => String::new(),
+                        };
+                        (text("child"), text("parent"))
+                    }
+                    _ => continue,
+                };
+                let path = format!("{}.{from}", child.name);
+                match table_at(merged, &path) {
+                    Some(table) => {
+                        let placed = place_at(&to, table.clone());
+                        imports = values::merge_tables(imports, &placed);
+                    }
+                    None => warnings.push(format!(
+                        "chart {}: import-values finds no mapping at {path}; nothing is imported from it",
+                        self.name
+                    )),
+                }
+            }
+        }
+        imports
     }
 
     /// Every chart of the tree, the root first, with the keys of its values
@@ -115,6 +165,24 @@ pub fn compose<'c>(
         &mut warnings,
     )?;
     Ok((composed, warnings))
+}
+
+/// The mapping at a dotted path (Helm's `Values.Table`).
+fn table_at<'v>(values: &'v Values, path: &str) -> Option<&'v Values> {
+    path.split('.')
+        .try_fold(values, |current, key| current.get(key)?.as_object())
+}
+
+/// `data` placed at a dotted path (`a.b` is `{a: {b: data}}`; `.` is the top).
+fn place_at(path: &str, data: Values) -> Values {
+    if path == "." {
+        return data;
+    }
+    path.split('.').rev().fold(data, |inner, key| {
+        let mut outer = Values::new();
+        outer.insert(key.to_string(), Value::Object(inner));
+        outer
+    })
 }
 
 /// A subchart a `dependencies` entry takes, or one no entry takes.
@@ -162,7 +230,7 @@ fn compose_at<'c>(
         .iter()
         .filter(|c| !disabled.contains(&c.name.as_str()))
     {
-        children.push(compose_at(
+        let mut child = compose_at(
             candidate.chart,
             None,
             candidate.name.clone(),
@@ -170,12 +238,15 @@ fn compose_at<'c>(
             &merged,
             &format!("{condition_prefix}{}.", candidate.name),
             warnings,
-        )?);
+        )?;
+        child.dependency = candidate.dependency;
+        children.push(child);
     }
     Ok(Composed {
         chart,
         name,
         path,
+        dependency: None,
         children,
     })
 }

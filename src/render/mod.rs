@@ -93,18 +93,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
         env.set_formatter(helm_compat::format_value);
         defaults::register(&mut env);
         let units = units_of(composed);
-        // A subchart's templates import its own partials by their plain names.
-        let prefixes: std::collections::HashMap<String, String> = units
-            .iter()
-            .filter_map(|u| {
-                let prefix = &u.name[..u.name.len() - template_name(u, composed).len()];
-                (!prefix.is_empty()).then(|| (u.name.clone(), prefix.to_string()))
-            })
-            .collect();
-        env.set_path_join_callback(move |name, parent| match prefixes.get(parent) {
-            Some(prefix) if !name.starts_with(prefix.as_str()) => format!("{prefix}{name}").into(),
-            _ => name.into(),
-        });
+        env.set_path_join_callback(import_resolver(composed, &units));
         let files: Vec<(String, String)> = units
             .iter()
             .map(|u| (u.name.clone(), u.file.clone()))
@@ -237,22 +226,71 @@ impl<'a, 'c> Renderer<'a, 'c> {
     }
 }
 
+/// How an import names a partial: a plain name is a file of the importing
+/// chart's own `templates/`; `@NAME/FILE` is a file of the chart called
+/// NAME nearest the importer: one of its own subcharts, else one of its
+/// parent's (a sibling), and so on up to the root's, else the root itself.
+/// So a library chart's macros are `{% from "@common/_labels.tpl" import
+/// labels %}` from the parent and from every sibling, and two charts'
+/// partials of one file name never shadow each other.
+fn import_resolver(
+    composed: &Composed,
+    units: &[Unit],
+) -> impl for<'s> Fn(&'s str, &'s str) -> std::borrow::Cow<'s, str> + Send + Sync + 'static {
+    let nodes = composed.walk();
+    let keys: Vec<Vec<String>> = nodes
+        .iter()
+        .map(|(_, keys)| keys.iter().map(|k| k.to_string()).collect())
+        .collect();
+    let prefixes: Vec<String> = nodes
+        .iter()
+        .map(|(node, _)| env_prefix(composed, node))
+        .collect();
+    let node_of: std::collections::HashMap<String, usize> =
+        units.iter().map(|u| (u.name.clone(), u.node)).collect();
+    let root_name = composed.name.clone();
+    move |name, parent| {
+        let importer = node_of.get(parent).copied().unwrap_or(0);
+        let Some(reference) = name.strip_prefix('@') else {
+            return match prefixes[importer].as_str() {
+                "" => name.into(),
+                prefix => format!("{prefix}{name}").into(),
+            };
+        };
+        let Some((chart, file)) = reference.split_once('/') else {
+            return name.into();
+        };
+        let own = &keys[importer];
+        let target = (0..=own.len()).rev().find_map(|depth| {
+            let mut wanted = own[..depth].to_vec();
+            wanted.push(chart.to_string());
+            keys.iter().position(|k| *k == wanted)
+        });
+        match target.or((chart == root_name).then_some(0)) {
+            Some(node) => format!("{}{file}", prefixes[node]).into(),
+            None => name.into(),
+        }
+    }
+}
+
+/// A chart's templates in the environment: nothing for the root,
+/// `charts/A/charts/B/templates/` for a subchart.
+fn env_prefix(root: &Composed, node: &Composed) -> String {
+    match node.path.strip_prefix(root.path.as_str()) {
+        Some(rest) if !rest.is_empty() => format!("{}/templates/", rest.trim_start_matches('/')),
+        _ => String::new(),
+    }
+}
+
 /// Every template of every chart of the tree, sorted by `# Source:` path
 /// (the order Helm renders and sorts them in).
 fn units_of(composed: &Composed) -> Vec<Unit> {
-    let root_path = composed.path.as_str();
     let mut units = Vec::new();
     for (node, (chart_node, _)) in composed.walk().into_iter().enumerate() {
         let chart = chart_node.chart;
         let is_root = node == 0;
         let is_library = chart.metadata.chart_type == ChartType::Library;
-        // `charts/A/charts/B/templates/`, or nothing for the root.
-        let prefix = match chart_node.path.strip_prefix(root_path) {
-            Some(rest) if !rest.is_empty() => {
-                format!("{}/templates/", rest.trim_start_matches('/'))
-            }
-            _ => String::new(),
-        };
+        let prefix = env_prefix(composed, chart_node);
         for template in &chart.templates {
             let is_notes = is_root && template.name == "NOTES.txt";
             units.push(Unit {

@@ -100,12 +100,17 @@ pub(super) fn coalesce_at(
 /// from the result, so the defaults under it show again; a `null` on any
 /// other key stays, to delete a chart default later.
 pub fn coalesce_tables(new: Values, old: &Values) -> Values {
-    merge_tables(new, old, false)
+    merge_tables_with(new, old, false)
 }
 
-/// [`coalesce_tables`], or with `keep_nulls` Helm's `MergeTables`, where a
-/// `null` in `new` always stays.
-pub(super) fn merge_tables(new: Values, old: &Values, keep_nulls: bool) -> Values {
+/// Helm's `MergeTables(new, old)`: as [`coalesce_tables`], but a `null` in
+/// `new` always stays.
+pub fn merge_tables(new: Values, old: &Values) -> Values {
+    merge_tables_with(new, old, true)
+}
+
+/// [`coalesce_tables`], or with `keep_nulls` Helm's `MergeTables`.
+pub(super) fn merge_tables_with(new: Values, old: &Values, keep_nulls: bool) -> Values {
     let mut result = new;
     for (key, old_value) in old {
         match result.get_mut(key) {
@@ -117,7 +122,7 @@ pub(super) fn merge_tables(new: Values, old: &Values, keep_nulls: bool) -> Value
             }
             Some(Value::Object(new_map)) => {
                 if let Value::Object(old_map) = old_value {
-                    let merged = merge_tables(std::mem::take(new_map), old_map, keep_nulls);
+                    let merged = merge_tables_with(std::mem::take(new_map), old_map, keep_nulls);
                     *new_map = merged;
                 }
             }

@@ -12,7 +12,7 @@ mod schema;
 pub mod strvals;
 mod tree;
 
-pub use coalesce::{coalesce_tables, coalesce_values, merge_maps};
+pub use coalesce::{coalesce_tables, coalesce_values, merge_maps, merge_tables};
 pub use schema::{SchemaViolation, check_schema};
 pub use tree::{ValuesNode, coalesce_tree, merge_tree};
 

@@ -100,7 +100,7 @@ fn flow_globals(scoped: &mut Values, parent: &Values, path: &str, warnings: &mut
             }
             (Value::Object(from_parent), Some(Value::Object(own))) => {
                 let own = std::mem::take(own);
-                let merged = merge_tables(from_parent.clone(), &own, true);
+                let merged = merge_tables(from_parent.clone(), &own);
                 globals.insert(key.clone(), Value::Object(merged));
             }
             (Value::Object(_), Some(_)) | (_, Some(Value::Object(_))) => warnings.push(format!(
