@@ -491,3 +491,39 @@ fn partials_of_one_name_in_two_charts_never_shadow_each_other() {
     let error = common::user_error(&mut chart.render(&[]));
     assert!(error.contains("@nosuch/_names.tpl"), "{error}");
 }
+
+#[test]
+fn a_dependency_that_takes_no_chart_is_rendered_as_helm_does_with_a_warning() {
+    let chart = TestChart::new(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n- name: db\n  condition: db.enabled\n",
+        ),
+        ("values.yaml", "db:\n  enabled: false\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  name: parent\n",
+        ),
+        (
+            "charts/db/Chart.yaml",
+            "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+        ),
+        (
+            "charts/db/templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  name: db\n",
+        ),
+    ]);
+    let output = chart.render(&[]).output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("# Source: demo/charts/db/templates/cm.yaml"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no chart in charts/ named db has a version in \"\"")
+            && stderr.contains("condition and tags are ignored"),
+        "{stderr}"
+    );
+}
