@@ -25,6 +25,9 @@ struct Case {
     error: Option<&'static str>,
     /// A release name: helm takes it as the first argument, kinja as `--name`.
     release: Option<&'static str>,
+    /// Both charts are packaged by `kinja package` first and rendered from
+    /// the archives: helm reads kinja's archive, kinja reads its own.
+    packaged: bool,
 }
 
 fn case(name: &str, chart: &'static str, args: &[&str]) -> Case {
@@ -34,6 +37,7 @@ fn case(name: &str, chart: &'static str, args: &[&str]) -> Case {
         args: args.iter().map(|a| a.to_string()).collect(),
         error: None,
         release: None,
+        packaged: false,
     }
 }
 
@@ -171,6 +175,7 @@ fn cases() -> Vec<Case> {
             args: vec!["-f".into(), format!("charts/seedapp/ci/{overlay}.yaml")],
             error: None,
             release: None,
+            packaged: false,
         });
     }
     for files in [
@@ -193,6 +198,7 @@ fn cases() -> Vec<Case> {
             args,
             error: None,
             release: None,
+            packaged: false,
         });
     }
     cases.extend(set_cases());
@@ -253,6 +259,7 @@ fn set_cases() -> Vec<Case> {
             args: vec!["--set".into(), arg.to_string()],
             error: None,
             release: None,
+            packaged: false,
         })
         .collect();
     let flags: &[(&str, &[&str])] = &[
@@ -317,6 +324,7 @@ fn set_cases() -> Vec<Case> {
             args: args.iter().map(|a| a.to_string()).collect(),
             error: None,
             release: None,
+            packaged: false,
         });
     }
     let errors: &[(&str, &str, &'static str)] = &[
@@ -378,6 +386,7 @@ fn set_cases() -> Vec<Case> {
             args: vec!["--set".into(), arg.to_string()],
             error: Some(error),
             release: None,
+            packaged: false,
         });
     }
     cases
@@ -450,6 +459,16 @@ fn composed_cases() -> Vec<Case> {
     ] {
         cases.push(case(&format!("stack/{name}"), "stack", &["--set", set]));
     }
+    for chart in ["composed", "stack", "seedapp"] {
+        cases.push(Case {
+            packaged: true,
+            ..case(
+                &format!("{chart}/from-kinja-package"),
+                chart,
+                &["--set", "global.x=1"],
+            )
+        });
+    }
     cases.push(failing(
         "composed/subchart-values-not-a-mapping",
         "composed",
@@ -498,6 +517,7 @@ fn null_each_seedapp_value() -> Vec<Case> {
             ],
             error: helm_fails.contains(&key.as_str()).then_some("is undefined"),
             release: None,
+            packaged: false,
         })
         .collect()
 }
@@ -564,12 +584,59 @@ fn run(program: &Path, args: &[String]) -> Result<Run, Failed> {
     })
 }
 
+/// `kinja package CHART` into `dir`: the archive's path.
+fn kinja_package(chart: &str, dir: &Path) -> Result<String, Failed> {
+    let run = run(
+        &kinja_binary(),
+        &[
+            "package".into(),
+            chart.into(),
+            "-d".into(),
+            dir.display().to_string(),
+        ],
+    )?;
+    if !run.ok {
+        return Err(format!("kinja package {chart} failed: {}", run.stderr).into());
+    }
+    let path = run
+        .stdout
+        .trim()
+        .rsplit(": ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    Ok(path)
+}
+
 fn run_case(helm: &Path, case: &Case) -> Result<(), Failed> {
+    let packages = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (helm_chart_path, kinja_chart_path) = if case.packaged {
+        let go = packages.path().join("go");
+        let jinja = packages.path().join("jinja");
+        std::fs::create_dir_all(&go).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&jinja).map_err(|e| e.to_string())?;
+        let helm_archive = kinja_package(&helm_chart(case.chart), &go)?;
+        // helm itself must read kinja's archive.
+        let shown = run(helm, &["show".into(), "chart".into(), helm_archive.clone()])?;
+        if !shown.ok || !shown.stdout.contains(&format!("name: {}", case.chart)) {
+            return Err(format!(
+                "helm show chart {helm_archive}: {}{}",
+                shown.stdout, shown.stderr
+            )
+            .into());
+        }
+        (
+            helm_archive,
+            kinja_package(&format!("charts/{}", case.chart), &jinja)?,
+        )
+    } else {
+        (helm_chart(case.chart), format!("charts/{}", case.chart))
+    };
     let mut helm_args = vec!["template".to_string()];
     helm_args.extend(case.release.map(str::to_string));
-    helm_args.push(helm_chart(case.chart));
+    helm_args.push(helm_chart_path);
     helm_args.extend(case.args.iter().cloned());
-    let mut kinja_args = vec!["render".to_string(), format!("charts/{}", case.chart)];
+    let mut kinja_args = vec!["render".to_string(), kinja_chart_path];
     if let Some(release) = case.release {
         kinja_args.extend(["--name".to_string(), release.to_string()]);
     }

@@ -452,7 +452,7 @@ fn broken_subcharts_are_errors_naming_them() {
         (
             "charts/db-1.0.0.tgz",
             b"\x1f\x8b",
-            "packaged subcharts (.tgz) are not supported yet",
+            "charts/db-1.0.0.tgz: not a readable gzipped tar archive",
         ),
         ("charts/README.md", b"hi\n", "charts/README.md: not a chart"),
     ];

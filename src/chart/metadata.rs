@@ -3,7 +3,6 @@
 use super::ChartError;
 use crate::version::Version;
 use serde_json::{Map, Value};
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartType {
@@ -26,10 +25,10 @@ pub struct Metadata {
 }
 
 impl Metadata {
-    pub fn load(path: &Path) -> Result<Metadata, ChartError> {
-        let shown = path.display().to_string();
-        let text = super::read_text(path)?;
-        let value = crate::yaml::parse_value(&text).map_err(|e| match (e.line, e.column) {
+    /// Reads `Chart.yaml`'s text; `shown` names the file in errors.
+    pub fn from_text(text: &str, shown: &str) -> Result<Metadata, ChartError> {
+        let shown = shown.to_string();
+        let value = crate::yaml::parse_value(text).map_err(|e| match (e.line, e.column) {
             (Some(line), Some(column)) => ChartError::InvalidYaml {
                 path: shown.clone(),
                 line,

@@ -5,7 +5,11 @@
 pub mod compose;
 mod dependency;
 mod files;
+mod ignore;
 mod metadata;
+pub mod package;
+pub mod show;
+pub mod source;
 
 pub use dependency::Dependency;
 pub use files::{ChartFiles, FilesError};
@@ -65,10 +69,18 @@ fn base_name(path: &str) -> &str {
 pub enum ChartError {
     #[error("chart {path}: no such folder")]
     NotFound { path: String },
-    #[error(
-        "chart {path}: not a folder (packaged .tgz charts are not supported yet; unpack it with `tar xzf`)"
-    )]
+    #[error("chart {path}: not a chart folder or a .tgz chart archive")]
     NotAFolder { path: String },
+    #[error("chart archive {path}: {reason}")]
+    BadArchive { path: String, reason: String },
+    #[error("{path}: cannot write: {reason}")]
+    Unwritable { path: String, reason: String },
+    #[error("{path}:{line}: {reason}")]
+    InvalidIgnoreRule {
+        path: String,
+        line: usize,
+        reason: String,
+    },
     #[error(
         "chart {path}: Chart.yaml is missing; a chart folder needs Chart.yaml and templates/ (values.yaml is optional)"
     )]
@@ -92,10 +104,6 @@ pub enum ChartError {
         "chart {path}: {names} in Chart.yaml dependencies but not in charts/; put each chart (a folder) in {path}/charts/"
     )]
     MissingDependencies { path: String, names: String },
-    #[error(
-        "{path}: packaged subcharts (.tgz) are not supported yet; unpack it into a folder in charts/ with `tar xzf`"
-    )]
-    PackagedSubchart { path: String },
     #[error("{path}: not a chart (charts/ holds only chart folders)")]
     NotASubchart { path: String },
     #[error("{path}: the subchart {name} sits {depth} charts deep; more is a loop or a mistake")]
@@ -143,62 +151,53 @@ impl Chart {
         Self::load_at(dir, 0)
     }
 
-    fn load_at(dir: &Path, depth: usize) -> Result<Chart, ChartError> {
-        let shown = dir.display().to_string();
-        let meta = std::fs::metadata(dir).map_err(|_| ChartError::NotFound {
-            path: shown.clone(),
-        })?;
-        if !meta.is_dir() {
-            return Err(ChartError::NotAFolder { path: shown });
-        }
-        let chart_yaml = dir.join("Chart.yaml");
-        if !chart_yaml.is_file() {
+    fn load_at(path: &Path, depth: usize) -> Result<Chart, ChartError> {
+        Self::from_source(&read_source(path)?, depth)
+    }
+
+    /// Builds a chart from its files (a folder's or an archive's).
+    pub fn from_source(source: &source::Source, depth: usize) -> Result<Chart, ChartError> {
+        let shown = source.shown.clone();
+        let at = |file: &str| format!("{shown}/{file}");
+        let Some(chart_yaml) = source.text("Chart.yaml")? else {
             return Err(ChartError::NoChartYaml { path: shown });
-        }
-        let metadata = Metadata::load(&chart_yaml)?;
+        };
+        let metadata = Metadata::from_text(&chart_yaml, &at("Chart.yaml"))?;
         let dependencies =
             dependency::read(&metadata.fields).map_err(|message| ChartError::InvalidMetadata {
-                path: chart_yaml.display().to_string(),
+                path: at("Chart.yaml"),
                 message,
             })?;
-
-        let values_path = dir.join("values.yaml");
-        let default_values = if values_path.is_file() {
-            let text = values::read_values_file(&values_path)?;
-            values::parse_values_text(&text, &values_path.display().to_string())?
-        } else {
-            Values::new()
+        let default_values = match source.text("values.yaml")? {
+            Some(text) => values::parse_values_text(&text, &at("values.yaml"))?,
+            None => Values::new(),
         };
-
-        let schema_path = dir.join("values.schema.json");
-        let schema = if schema_path.is_file() {
-            let text = read_text(&schema_path)?;
-            let parsed = serde_json::from_str(&text).map_err(|e| ChartError::InvalidSchema {
-                path: schema_path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            Some(parsed)
-        } else {
-            None
+        let schema = match source.text("values.schema.json")? {
+            Some(text) => {
+                Some(
+                    serde_json::from_str(&text).map_err(|e| ChartError::InvalidSchema {
+                        path: at("values.schema.json"),
+                        message: e.to_string(),
+                    })?,
+                )
+            }
+            None => None,
         };
 
         let mut templates = Vec::new();
         let mut files = ChartFiles::default();
-        let mut walker = Vec::new();
-        collect_files(dir, "", &mut walker)?;
-        for (relative, path) in walker {
+        for (relative, bytes) in &source.files {
             if let Some(name) = relative.strip_prefix("templates/") {
                 templates.push(TemplateFile {
                     name: name.to_string(),
-                    source: read_text(&path)?,
+                    source: source.text(relative)?.unwrap_or_default(),
                 });
-            } else if is_chart_file(&relative) {
-                let bytes = crate::input::read_file(&path).map_err(|e| unreadable(&path, &e))?;
-                files.insert(relative, bytes);
+            } else if is_chart_file(relative) {
+                files.insert(relative.clone(), bytes.clone());
             }
         }
         templates.sort_by(|a, b| a.name.cmp(&b.name));
-        let subcharts = load_subcharts(dir, depth)?;
+        let subcharts = subcharts_of(source, depth)?;
         let missing: Vec<&str> = dependencies
             .iter()
             .filter(|d| !subcharts.iter().any(|c| c.metadata.name == d.name))
@@ -212,7 +211,7 @@ impl Chart {
         }
 
         Ok(Chart {
-            dir: dir.to_path_buf(),
+            dir: PathBuf::from(&source.shown),
             metadata,
             default_values,
             schema,
@@ -255,77 +254,74 @@ fn is_chart_file(relative: &str) -> bool {
 /// through symlinks.
 const MAX_SUBCHART_DEPTH: usize = 32;
 
-/// The charts in `charts/`: every folder, in name order; hidden entries are
-/// skipped, archives are not read yet, anything else is an error.
-fn load_subcharts(dir: &Path, depth: usize) -> Result<Vec<Chart>, ChartError> {
-    let charts_dir = dir.join("charts");
-    let Ok(entries) = std::fs::read_dir(&charts_dir) else {
-        return Ok(Vec::new());
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
+/// The charts in `charts/`: every folder and `.tgz` archive, in name
+/// order; hidden entries and provenance files are skipped, anything else
+/// is an error.
+fn subcharts_of(source: &source::Source, depth: usize) -> Result<Vec<Chart>, ChartError> {
+    let mut names: Vec<(String, bool)> = Vec::new();
+    for path in source.files.keys() {
+        let Some(rest) = path.strip_prefix("charts/") else {
+            continue;
+        };
+        let (name, is_folder) = match rest.split_once('/') {
+            Some((folder, _)) => (folder, true),
+            None => (rest, false),
+        };
+        if names.last().is_some_and(|(last, _)| last == name) {
+            continue;
+        }
+        names.push((name.to_string(), is_folder));
+    }
     let mut subcharts = Vec::new();
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
+    for (name, is_folder) in names {
         if name.starts_with('.') || name.ends_with(".prov") {
             continue;
         }
-        if path.is_dir() {
-            if depth + 1 > MAX_SUBCHART_DEPTH {
-                return Err(ChartError::TooDeep {
-                    path: dir.display().to_string(),
-                    name,
-                    depth: depth + 1,
-                });
-            }
-            subcharts.push(Chart::load_at(&path, depth + 1)?);
-        } else if name.ends_with(".tgz") {
-            return Err(ChartError::PackagedSubchart {
-                path: path.display().to_string(),
+        if depth + 1 > MAX_SUBCHART_DEPTH {
+            return Err(ChartError::TooDeep {
+                path: source.shown.clone(),
+                name,
+                depth: depth + 1,
             });
+        }
+        let relative = format!("charts/{name}");
+        if is_folder {
+            subcharts.push(Chart::from_source(&source.subfolder(&relative), depth + 1)?);
+        } else if is_archive_name(&name) {
+            let shown = format!("{}/{relative}", source.shown);
+            let inner = source::read_archive(&source.files[&relative], &shown)?;
+            subcharts.push(Chart::from_source(&inner, depth + 1)?);
         } else {
             return Err(ChartError::NotASubchart {
-                path: path.display().to_string(),
+                path: format!("{}/{relative}", source.shown),
             });
         }
     }
     Ok(subcharts)
 }
 
-/// Walks the chart folder in sorted order, skipping hidden files and folders
-/// directly in `templates/` (Helm's default ignore rule, `templates/.?*`,
-/// which leaves deeper ones alone) and following no symlinked folders.
-fn collect_files(
-    dir: &Path,
-    prefix: &str,
-    out: &mut Vec<(String, PathBuf)>,
-) -> Result<(), ChartError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| unreadable(dir, &e))?
-        .filter_map(Result::ok)
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = format!("{prefix}{name}");
-        if name.starts_with('.') && prefix == "templates/" {
-            continue;
-        }
-        let file_type = entry
-            .file_type()
-            .map_err(|e| unreadable(&entry.path(), &e))?;
-        if file_type.is_dir() {
-            collect_files(&entry.path(), &format!("{relative}/"), out)?;
-        } else if file_type.is_file() || entry.path().is_file() {
-            out.push((relative, entry.path()));
-        }
+/// A chart's files from a folder or a `.tgz` archive, not yet read as a chart.
+pub fn read_source(path: &Path) -> Result<source::Source, ChartError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|_| ChartError::NotFound {
+        path: shown.clone(),
+    })?;
+    if meta.is_dir() {
+        source::read_folder(path)
+    } else if is_archive_name(&shown) {
+        let bytes = crate::input::read_capped(
+            std::fs::File::open(path).map_err(|e| unreadable(path, &e))?,
+            source::MAX_ARCHIVE_BYTES,
+        )
+        .map_err(|e| unreadable(path, &e))?;
+        source::read_archive(&bytes, &shown)
+    } else {
+        Err(ChartError::NotAFolder { path: shown })
     }
-    Ok(())
 }
 
-fn read_text(path: &Path) -> Result<String, ChartError> {
-    crate::input::read_text_file(path).map_err(|e| unreadable(path, &e))
+fn is_archive_name(name: &str) -> bool {
+    name.ends_with(".tgz") || name.ends_with(".tar.gz")
 }
 
 fn unreadable(path: &Path, e: &std::io::Error) -> ChartError {

@@ -3,6 +3,7 @@
 //! result; flags shared by several commands are defined once in [`args`].
 
 pub mod args;
+mod chart;
 mod diff;
 mod release;
 mod render;
@@ -49,6 +50,11 @@ pub enum Command {
     /// Show what would change, resource by resource.
     #[command(subcommand)]
     Diff(diff::DiffCommand),
+    /// Package a chart folder as NAME-VERSION.tgz (reproducible: the same bytes for the same chart).
+    Package(chart::PackageArgs),
+    /// Show a chart's Chart.yaml, values.yaml or README (folder or .tgz).
+    #[command(subcommand)]
+    Show(chart::ShowCommand),
 }
 
 /// How a successful command ended: `Changes` is `diff --detailed-exitcode`
@@ -89,6 +95,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::List(args) => release::list(args, stdout, stderr),
         Command::Uninstall(args) => release::uninstall(args, stdout),
         Command::Diff(command) => return diff::run(command, stdout, stderr),
+        Command::Package(args) => chart::package_chart(args, stdout),
+        Command::Show(command) => chart::show_part(command, stdout),
     };
     done.map(|()| Outcome::Done)
 }

@@ -1,0 +1,114 @@
+//! `kinja package` and `kinja show`, and charts read from archives:
+//! rendering a package, a packaged subchart in `charts/`, `.helmignore`.
+
+mod common;
+
+use common::{kinja, success, user_error};
+use std::path::Path;
+
+fn package(chart: &str, dir: &Path) -> String {
+    let out = success(kinja().args(["package", chart, "-d"]).arg(dir));
+    out.trim().rsplit(": ").next().unwrap().to_string()
+}
+
+#[test]
+fn a_package_renders_as_its_folder_and_is_the_same_bytes_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = package("charts/seedapp", dir.path());
+    assert!(archive.ends_with("seedapp-1.4.0.tgz"), "{archive}");
+    let first = std::fs::read(&archive).unwrap();
+    package("charts/seedapp", dir.path());
+    assert_eq!(std::fs::read(&archive).unwrap(), first, "reproducible");
+    let from_folder = success(kinja().args([
+        "render",
+        "charts/seedapp",
+        "-f",
+        "charts/seedapp/ci/prod.yaml",
+    ]));
+    let from_archive =
+        success(kinja().args(["render", &archive, "-f", "charts/seedapp/ci/prod.yaml"]));
+    assert_eq!(from_archive, from_folder);
+}
+
+#[test]
+fn a_packaged_subchart_in_charts_renders_as_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = dir.path().join("composed");
+    copy_folder(Path::new("charts/composed"), &parent);
+    let db = parent.join("charts/db");
+    package(db.to_str().unwrap(), &parent.join("charts"));
+    std::fs::remove_dir_all(&db).unwrap();
+    assert!(parent.join("charts/db-1.2.3.tgz").is_file());
+    let packed = success(kinja().args(["render"]).arg(&parent));
+    let folders = success(kinja().args(["render", "charts/composed"]));
+    assert_eq!(packed, folders);
+}
+
+#[test]
+fn ignored_files_are_left_out_of_packages_and_of_files() {
+    let chart = common::TestChart::new(&[
+        (".helmignore", "# local notes\n*.bak\nscratch/\n"),
+        ("notes.bak", "private\n"),
+        ("scratch/todo.txt", "private\n"),
+        ("config/app.ini", "port=1\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n  files: \"{{ files.glob('**') | list | join(',') }}\"\n",
+        ),
+    ]);
+    let out = success(&mut chart.render(&[]));
+    assert!(
+        out.contains("files: \".helmignore,config/app.ini\""),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let archive = package(chart.path().to_str().unwrap(), dir.path());
+    let listing = std::process::Command::new("tar")
+        .args(["tzf", &archive])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    assert!(
+        listing.contains("demo/config/app.ini")
+            && !listing.contains("bak")
+            && !listing.contains("scratch"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn show_prints_the_parts_as_written_from_a_folder_or_an_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = package("charts/seedapp", dir.path());
+    let chart_yaml = std::fs::read_to_string("charts/seedapp/Chart.yaml").unwrap();
+    assert_eq!(
+        success(kinja().args(["show", "chart", "charts/seedapp"])),
+        chart_yaml
+    );
+    assert_eq!(
+        success(kinja().args(["show", "chart", &archive])),
+        chart_yaml
+    );
+    let values = success(kinja().args(["show", "values", &archive]));
+    assert!(values.starts_with("# Defaults mirror"), "{values}");
+    let all = success(kinja().args(["show", "all", "charts/seedapp"]));
+    assert!(
+        all.starts_with(&chart_yaml) && all.contains("\n---\n# Defaults mirror"),
+        "{all}"
+    );
+    let error = user_error(kinja().args(["show", "chart", "no/such"]));
+    assert!(error.contains("no/such: no such folder"), "{error}");
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
