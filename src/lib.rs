@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod release;
 pub mod render;
 pub mod store;
+pub mod table;
 pub mod values;
 pub mod version;
 pub mod yaml;

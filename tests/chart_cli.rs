@@ -112,3 +112,70 @@ fn copy_folder(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn dependency_list_says_what_charts_holds_and_what_the_values_enable() {
+    let listed = success(kinja().args([
+        "dependency",
+        "list",
+        "charts/composed",
+        "--set",
+        "tags.caching=false",
+    ]));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(
+        lines[0],
+        "NAME    ALIAS    VERSION  REPOSITORY  STATUS    IN CHARTS/  ENABLED"
+    );
+    assert!(
+        lines[2].starts_with("cache   cache-a  >=0.1.0") && lines[2].ends_with("0.2.0       false"),
+        "{listed}"
+    );
+    assert!(lines[1].ends_with("1.2.3       true"), "{listed}");
+    // A missing chart and one out of range, listed as Helm words them.
+    let chart = common::TestChart::new(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n- name: db\n  version: ~2.0.0\n  repository: https://charts.example.com\n- name: cache\n  version: '*'\n",
+        ),
+        ("templates/cm.yaml", "kind: ConfigMap\n"),
+        (
+            "charts/db/Chart.yaml",
+            "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+        ),
+    ]);
+    let listed = success(
+        kinja()
+            .args(["dependency", "list", "-o", "json"])
+            .arg(chart.path()),
+    );
+    let rows: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(rows[0]["status"], "wrong version");
+    assert_eq!(rows[0]["repository"], "https://charts.example.com");
+    assert_eq!(rows[1]["status"], "missing");
+    assert_eq!(rows[1]["enabled"], false);
+}
+
+#[test]
+fn completion_scripts_are_valid_shell() {
+    let bash = success(kinja().args(["completion", "bash"]));
+    assert!(
+        bash.contains("render") && bash.contains("dependency"),
+        "the subcommands are completed"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("kinja.bash");
+    std::fs::write(&script, bash).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(checked.success(), "bash -n accepts the script");
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            !success(kinja().args(["completion", shell])).is_empty(),
+            "{shell}"
+        );
+    }
+}

@@ -154,6 +154,19 @@ pub fn compose<'c>(
     defaults: &Values,
     user: &Values,
 ) -> Result<(Composed<'c>, Vec<String>), ChartError> {
+    // As Helm's CheckDependencies: the top chart's entries must all be there.
+    let missing: Vec<&str> = chart
+        .dependencies
+        .iter()
+        .filter(|d| !chart.subcharts.iter().any(|c| c.metadata.name == d.name))
+        .map(|d| d.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ChartError::MissingDependencies {
+            path: chart.dir.display().to_string(),
+            names: missing.join(", "),
+        });
+    }
     let mut warnings = Vec::new();
     let composed = compose_at(
         chart,
@@ -301,7 +314,7 @@ fn raw_values_node<'c>(chart: &'c Chart, name: &'c str) -> ValuesNode<'c> {
 
 /// Helm's `IsCompatibleRange`: a version in the range; an empty or
 /// unreadable range takes nothing.
-fn in_range(range: &str, version: &str) -> bool {
+pub(crate) fn in_range(range: &str, version: &str) -> bool {
     let (Ok(constraint), Some(version)) =
         (Constraint::parse(range), Version::parse_lenient(version))
     else {

@@ -126,3 +126,83 @@ mod tests {
         }
     }
 }
+
+/// One line of `kinja dependency list`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Listed {
+    pub name: String,
+    pub alias: Option<String>,
+    /// The range `Chart.yaml` asks for.
+    pub version: String,
+    pub repository: String,
+    /// Helm's words: `ok` (an archive in range), `unpacked` (a folder in
+    /// range), `wrong version`, `missing`.
+    pub status: &'static str,
+    /// The version of the chart in `charts/` that is taken, if any.
+    pub resolved: Option<String>,
+    /// Rendered with the values given (its condition and tags).
+    pub enabled: bool,
+}
+
+/// The dependencies of `chart`; `enabled` names the subcharts a render
+/// with the given values includes.
+pub fn list(chart: &super::Chart, enabled: &[&str]) -> Vec<Listed> {
+    chart
+        .dependencies
+        .iter()
+        .map(|dependency| {
+            let named: Vec<&super::Chart> = chart
+                .subcharts
+                .iter()
+                .filter(|c| c.metadata.name == dependency.name)
+                .collect();
+            let taken = named
+                .iter()
+                .find(|c| super::compose::in_range(&dependency.version, &c.metadata.version));
+            let status = match (taken, named.is_empty()) {
+                (Some(c), _) if c.from_archive => "ok",
+                (Some(_), _) => "unpacked",
+                (None, false) => "wrong version",
+                (None, true) => "missing",
+            };
+            Listed {
+                name: dependency.name.clone(),
+                alias: dependency.alias.clone(),
+                version: dependency.version.clone(),
+                repository: dependency.repository.clone(),
+                status,
+                resolved: taken.map(|c| c.metadata.version.clone()),
+                enabled: taken.is_some() && enabled.contains(&dependency.local_name()),
+            }
+        })
+        .collect()
+}
+
+/// `kinja dependency list` as a table, JSON or YAML.
+pub fn list_text(rows: &[Listed], format: crate::table::Format) -> String {
+    let header = [
+        "NAME",
+        "ALIAS",
+        "VERSION",
+        "REPOSITORY",
+        "STATUS",
+        "IN CHARTS/",
+        "ENABLED",
+    ];
+    let cells = rows.iter().map(|r| {
+        vec![
+            r.name.clone(),
+            r.alias.clone().unwrap_or_default(),
+            r.version.clone(),
+            r.repository.clone(),
+            r.status.to_string(),
+            r.resolved.clone().unwrap_or_default(),
+            r.enabled.to_string(),
+        ]
+    });
+    let objects = || {
+        rows.iter()
+            .map(|r| serde_json::to_value(r).expect("plain data serializes"))
+    };
+    crate::table::formatted(format, &header, cells, objects)
+}

@@ -3,7 +3,7 @@
 //! value; a packaged `.tgz` will produce the same type.
 
 pub mod compose;
-mod dependency;
+pub mod dependency;
 mod files;
 mod ignore;
 mod metadata;
@@ -37,6 +37,8 @@ pub struct Chart {
     pub dependencies: Vec<Dependency>,
     /// The charts in `charts/`, in folder order, each loaded whole.
     pub subcharts: Vec<Chart>,
+    /// Read from a `.tgz` archive rather than a folder.
+    pub from_archive: bool,
 }
 
 /// One file under `templates/`.
@@ -101,7 +103,7 @@ pub enum ChartError {
     #[error("{path}: not valid JSON: {message}")]
     InvalidSchema { path: String, message: String },
     #[error(
-        "chart {path}: {names} in Chart.yaml dependencies but not in charts/; put each chart (a folder) in {path}/charts/"
+        "chart {path}: {names} in Chart.yaml dependencies but not in charts/; put each chart (a folder or a .tgz) in {path}/charts/"
     )]
     MissingDependencies { path: String, names: String },
     #[error("{path}: not a chart (charts/ holds only chart folders)")]
@@ -198,17 +200,6 @@ impl Chart {
         }
         templates.sort_by(|a, b| a.name.cmp(&b.name));
         let subcharts = subcharts_of(source, depth)?;
-        let missing: Vec<&str> = dependencies
-            .iter()
-            .filter(|d| !subcharts.iter().any(|c| c.metadata.name == d.name))
-            .map(|d| d.name.as_str())
-            .collect();
-        if !missing.is_empty() {
-            return Err(ChartError::MissingDependencies {
-                path: shown,
-                names: missing.join(", "),
-            });
-        }
 
         Ok(Chart {
             dir: PathBuf::from(&source.shown),
@@ -219,6 +210,7 @@ impl Chart {
             files,
             dependencies,
             subcharts,
+            from_archive: source.from_archive,
         })
     }
 

@@ -22,6 +22,8 @@ pub struct Source {
     /// How messages name the chart: its folder, or its archive.
     pub shown: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The files came from a `.tgz` archive.
+    pub from_archive: bool,
 }
 
 impl Source {
@@ -29,6 +31,7 @@ impl Source {
     pub fn subfolder(&self, folder: &str) -> Source {
         let prefix = format!("{folder}/");
         Source {
+            from_archive: false,
             shown: format!("{}/{folder}", self.shown),
             files: self
                 .files
@@ -63,7 +66,11 @@ pub fn read_folder(dir: &Path) -> Result<Source, ChartError> {
     let rules = IgnoreRules::of_folder(dir)?;
     let mut files = BTreeMap::new();
     walk(dir, "", &rules, &mut files)?;
-    Ok(Source { shown, files })
+    Ok(Source {
+        shown,
+        files,
+        from_archive: false,
+    })
 }
 
 fn walk(
@@ -179,6 +186,7 @@ pub fn read_archive(compressed: &[u8], shown: &str) -> Result<Source, ChartError
     Ok(Source {
         shown: shown.to_string(),
         files,
+        from_archive: true,
     })
 }
 

@@ -4,6 +4,7 @@
 
 pub mod args;
 mod chart;
+mod dependency;
 mod diff;
 mod release;
 mod render;
@@ -55,6 +56,14 @@ pub enum Command {
     /// Show a chart's Chart.yaml, values.yaml or README (folder or .tgz).
     #[command(subcommand)]
     Show(chart::ShowCommand),
+    /// Inspect a chart's dependencies.
+    #[command(subcommand)]
+    Dependency(dependency::DependencyCommand),
+    /// Print a shell completion script (see the README for where each shell wants it).
+    Completion {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 /// How a successful command ended: `Changes` is `diff --detailed-exitcode`
@@ -97,6 +106,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Diff(command) => return diff::run(command, stdout, stderr),
         Command::Package(args) => chart::package_chart(args, stdout),
         Command::Show(command) => chart::show_part(command, stdout),
+        Command::Dependency(command) => dependency::run(command, stdout, stderr),
+        Command::Completion { shell } => {
+            let mut script = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "kinja", &mut script);
+            write_out(stdout, &String::from_utf8_lossy(&script))
+        }
     };
     done.map(|()| Outcome::Done)
 }

@@ -11,14 +11,8 @@
 use crate::store::{Record, Status};
 use serde_json::{Value, json};
 
-/// How `history` and `list` print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    #[default]
-    Table,
-    Json,
-    Yaml,
-}
+pub use crate::table::Format;
+use crate::table::{formatted, table_cell};
 
 /// One revision per row, oldest first, as `helm history` shows them;
 /// with `max`, only the latest `max` revisions (`history --max`).
@@ -103,21 +97,6 @@ pub fn list_text(records: &[Record], format: Format) -> String {
         })
     };
     formatted(format, &header, rows, objects)
-}
-
-fn formatted<I: Iterator<Item = Value>>(
-    format: Format,
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-    objects: impl Fn() -> I,
-) -> String {
-    match format {
-        Format::Json => {
-            serde_json::to_string_pretty(&objects().collect::<Vec<_>>()).expect("JSON") + "\n"
-        }
-        Format::Yaml => crate::yaml::to_yaml(&Value::Array(objects().collect())),
-        Format::Table => table(header, rows),
-    }
 }
 
 /// The values a revision was rendered with (`get values`): the user's, or
@@ -244,48 +223,6 @@ pub fn record_text(record: &Record, part: Part) -> String {
             record.manifest,
             record.notes.clone().unwrap_or_default()
         ),
-    }
-}
-
-/// How wide a table cell may grow before it is cut (a description can be anything).
-const MAX_CELL: usize = 80;
-
-/// Left-aligned columns separated by two spaces, header first. Control
-/// characters are shown escaped, so a cell cannot fake a line of its own.
-fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let rows: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| h.to_string()).collect())
-        .chain(rows)
-        .map(|row| row.iter().map(|cell| table_cell(cell)).collect())
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(&widths) {
-            line.push_str(cell);
-            let pad = width - cell.chars().count() + 2;
-            line.extend(std::iter::repeat_n(' ', pad));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn table_cell(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            escaped.extend(c.escape_default());
-        } else {
-            escaped.push(c);
-        }
-    }
-    match escaped.char_indices().nth(MAX_CELL) {
-        Some((cut, _)) => format!("{}...", &escaped[..cut]),
-        None => escaped,
     }
 }
 
