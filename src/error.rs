@@ -23,6 +23,8 @@ pub enum Error {
     #[error(transparent)]
     Release(#[from] crate::release::ReleaseError),
     #[error(transparent)]
+    Dependency(#[from] crate::dependency::DependencyError),
+    #[error(transparent)]
     Output(#[from] crate::output::OutputError),
     /// A file the user named (`diff files`) that could not be read.
     #[error(transparent)]

@@ -14,7 +14,7 @@ mod common;
 use common::kinja_binary;
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_yaml::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 struct Case {
@@ -392,19 +392,6 @@ fn set_cases() -> Vec<Case> {
     cases
 }
 
-fn find_helm() -> Option<PathBuf> {
-    if let Some(bin) = std::env::var_os("HELM_BIN").filter(|b| !b.is_empty()) {
-        return Some(PathBuf::from(bin));
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("helm"))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-/// `--set KEY=null` deletes a chart default (Helm's rule): for every key of
-/// seedapp's values, with every optional feature on, both tools must agree.
 /// A parent with subcharts (alias, condition, tags, nesting, globals):
 /// which subcharts render and what values each sees, against Helm.
 fn composed_cases() -> Vec<Case> {
@@ -478,6 +465,8 @@ fn composed_cases() -> Vec<Case> {
     cases
 }
 
+/// `--set KEY=null` deletes a chart default (Helm's rule): for every key of
+/// seedapp's values, with every optional feature on, both tools must agree.
 fn null_each_seedapp_value() -> Vec<Case> {
     fn paths(map: &serde_yaml::Mapping, prefix: &str, out: &mut Vec<String>) {
         for (key, value) in map {
@@ -524,7 +513,7 @@ fn null_each_seedapp_value() -> Vec<Case> {
 
 fn main() {
     let args = Arguments::from_args();
-    let helm = find_helm();
+    let helm = common::find_helm();
     let reference = Path::new("../shared/parity/helm");
     let missing = match (&helm, reference.is_dir()) {
         (None, _) => Some(

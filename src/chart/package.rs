@@ -37,7 +37,7 @@ pub fn package(
     let name = &chart.metadata.name;
     let file = out_dir.join(format!("{name}-{}.tgz", chart.metadata.version));
     let bytes = archive_bytes(&source, name).map_err(|e| unwritable(&file, &e))?;
-    // Helm refuses a destination that does not exist yet; making it is kinder.
+    // As Helm's Save, a destination that does not exist yet is made.
     std::fs::create_dir_all(out_dir).map_err(|e| unwritable(out_dir, &e))?;
     write_atomically(&file, &bytes)?;
     Ok(file)

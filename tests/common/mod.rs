@@ -94,3 +94,15 @@ pub fn success(cmd: &mut Command) -> String {
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
+
+/// The real helm: `HELM_BIN`, else `helm` on `PATH`.
+pub fn find_helm() -> Option<PathBuf> {
+    if let Some(bin) = std::env::var_os("HELM_BIN").filter(|b| !b.is_empty()) {
+        return Some(PathBuf::from(bin));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("helm"))
+            .find(|candidate| candidate.is_file())
+    })
+}
