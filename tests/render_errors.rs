@@ -642,3 +642,33 @@ fn hints_fit_what_is_missing() {
         assert_eq!(set_in_values, tag.contains("imgae"), "{tag}: {error}");
     }
 }
+
+#[test]
+fn a_subchart_schema_is_checked_against_its_own_values_naming_it() {
+    let chart = TestChart::new(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n- name: db\n  version: '*'\n",
+        ),
+        ("values.yaml", "db:\n  port: http\n"),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  name: x\n",
+        ),
+        (
+            "charts/db/Chart.yaml",
+            "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+        ),
+        ("charts/db/values.yaml", "port: 5432\n"),
+        (
+            "charts/db/values.schema.json",
+            r#"{"type": "object", "properties": {"port": {"type": "integer"}}}"#,
+        ),
+    ]);
+    let err = user_error(&mut chart.render(&[]));
+    assert!(
+        err.contains("values don't meet the schema of chart demo/charts/db")
+            && err.contains("at port: \"http\" is not of type \"integer\""),
+        "{err}"
+    );
+}

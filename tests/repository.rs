@@ -32,6 +32,7 @@ fn main() {
         ("file-dependencies-lock-as-helm-reads-it", file_dependencies),
         ("http-repository-newest-in-range", http_repository),
         ("a-bad-digest-writes-nothing", bad_digest),
+        ("an-unreachable-repository-writes-nothing", unreachable),
     ];
     let trials = tests
         .into_iter()
@@ -269,6 +270,34 @@ fn bad_digest(helm: &Path) -> Result<(), Failed> {
     let written = std::fs::read_dir(app.join("charts")).map_or(0, |d| d.count());
     if written != 0 || app.join("Chart.lock").exists() {
         return Err(format!("something was written: {written} files in charts/").into());
+    }
+    Ok(())
+}
+
+fn unreachable(_helm: &Path) -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    // A port nothing listens on: bound, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let app = app(
+        dir.path(),
+        &format!("  - name: db\n    version: ~1.2.0\n    repository: http://127.0.0.1:{port}\n"),
+    );
+    let output = Command::new(kinja_binary())
+        .args(["dependency", "update", "app"])
+        .current_dir(dir.path())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() != Some(1)
+        || !stderr.contains(&format!(
+            "dependency db: http://127.0.0.1:{port}/index.yaml"
+        ))
+    {
+        return Err(format!("unexpected: {stderr}").into());
+    }
+    if !output.stdout.is_empty() || app.join("Chart.lock").exists() || app.join("charts").exists() {
+        return Err("something was written".into());
     }
     Ok(())
 }
