@@ -446,6 +446,26 @@ fn composed_cases() -> Vec<Case> {
     ] {
         cases.push(case(&format!("stack/{name}"), "stack", &["--set", set]));
     }
+    // Entries that take no chart, charts no entry names, and a parent
+    // without a `dependencies` key (Helm then reads no switch below it).
+    for (name, chart, set) in [
+        ("unlisted/defaults", "unlisted", "extra.own=x"),
+        (
+            "unlisted/entry-without-chart-switches-it-off",
+            "unlisted",
+            "extra.enabled=false",
+        ),
+        ("unlisted/tag-off", "unlisted", "tags.t=false"),
+        ("nodeps/defaults", "nodeps", "global.other=1"),
+        ("nodeps/null-global", "nodeps", "global.env=null"),
+        (
+            "nodeps/nested-switch-is-not-read",
+            "nodeps",
+            "a.b.enabled=false",
+        ),
+    ] {
+        cases.push(case(name, chart, &["--set", set]));
+    }
     for chart in ["composed", "stack", "seedapp"] {
         cases.push(Case {
             packaged: true,

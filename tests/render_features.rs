@@ -493,7 +493,7 @@ fn partials_of_one_name_in_two_charts_never_shadow_each_other() {
 }
 
 #[test]
-fn a_dependency_that_takes_no_chart_is_rendered_as_helm_does_with_a_warning() {
+fn a_dependency_that_takes_no_chart_still_switches_it_as_helm_does_with_a_warning() {
     let chart = TestChart::new(&[
         (
             "Chart.yaml",
@@ -517,13 +517,19 @@ fn a_dependency_that_takes_no_chart_is_rendered_as_helm_does_with_a_warning() {
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("# Source: demo/charts/db/templates/cm.yaml"),
-        "{stdout}"
+        !stdout.contains("charts/db"),
+        "the entry's condition is false: {stdout}"
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("no chart in charts/ named db has a version in \"\"")
-            && stderr.contains("condition and tags are ignored"),
+            && stderr.contains("the entry's condition and tags still switch it off"),
         "{stderr}"
+    );
+    // Switched on, the chart renders under its own name.
+    let on = success(&mut chart.render(&["--set", "db.enabled=true"]));
+    assert!(
+        on.contains("# Source: demo/charts/db/templates/cm.yaml"),
+        "{on}"
     );
 }

@@ -80,3 +80,13 @@ fn composed() {
 fn stack() {
     snapshot_chart("stack");
 }
+
+#[test]
+fn unlisted() {
+    snapshot_chart("unlisted");
+}
+
+#[test]
+fn nodeps() {
+    snapshot_chart("nodeps");
+}

@@ -68,6 +68,14 @@ impl<'c> Composed<'c> {
             defaults: root_defaults,
             children: children.iter().map(Defaults::values_node).collect(),
         };
+        // Helm rewrites only the values of a chart that has `dependencies`.
+        if !self.chart.declares_dependencies {
+            return Ok(Defaults {
+                name: self.name.clone(),
+                values: root_defaults.clone(),
+                children,
+            });
+        }
         let merged =
             values::merge_tree(&node, Values::new()).map_err(|e| ChartError::Composition {
                 chart: self.path.clone(),
@@ -214,6 +222,11 @@ fn compose_at<'c>(
     condition_prefix: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Composed<'c>, ChartError> {
+    // Helm leaves a chart whose Chart.yaml has no `dependencies` unprocessed,
+    // its whole subtree included as loaded, no switch read at any depth.
+    if !chart.declares_dependencies {
+        return Ok(as_loaded(chart, name, path));
+    }
     let candidates = candidates(chart, warnings);
     // The values the switches read: this chart's tree, all candidates in.
     let node = ValuesNode {
@@ -232,11 +245,13 @@ fn compose_at<'c>(
                 message: e.to_string(),
             }
         })?;
-    let disabled: Vec<&str> = candidates
+    // Every entry is switched, even one that took no chart: as in Helm, a
+    // disabled entry drops every chart of its name (an unlisted one too).
+    let disabled: Vec<&str> = chart
+        .dependencies
         .iter()
-        .filter_map(|c| c.dependency.map(|d| (c, d)))
-        .filter(|(c, d)| !is_enabled(d, &merged, condition_prefix, &c.name, warnings))
-        .map(|(c, _)| c.name.as_str())
+        .filter(|d| !is_enabled(d, &merged, condition_prefix, d.local_name(), warnings))
+        .map(Dependency::local_name)
         .collect();
     let mut children = Vec::new();
     for candidate in candidates
@@ -288,15 +303,34 @@ fn candidates<'c>(chart: &'c Chart, warnings: &mut Vec<String>) -> Vec<Candidate
                 dependency: Some(dependency),
             }),
             None => warnings.push(format!(
-                "chart {}: no chart in charts/ named {} has a version in {:?}; as in Helm, charts/ named {} are rendered as if Chart.yaml did not list them (their condition and tags are ignored)",
+                "chart {}: no chart in charts/ named {} has a version in {:?}; as in Helm, a chart of that name there is rendered under its own name, not {:?} (the entry's condition and tags still switch it off)",
                 chart.metadata.name,
                 dependency.name,
                 dependency.version,
-                dependency.name
+                dependency.local_name()
             )),
         }
     }
     candidates
+}
+
+/// A chart and every subchart under it as loaded, under their own names.
+fn as_loaded<'c>(chart: &'c Chart, name: String, path: String) -> Composed<'c> {
+    let children = chart
+        .subcharts
+        .iter()
+        .map(|sub| {
+            let sub_name = sub.metadata.name.clone();
+            as_loaded(sub, sub_name.clone(), format!("{path}/charts/{sub_name}"))
+        })
+        .collect();
+    Composed {
+        chart,
+        name,
+        path,
+        dependency: None,
+        children,
+    }
 }
 
 /// A subchart's values tree as loaded, every subchart of its own included.

@@ -39,6 +39,9 @@ pub struct Chart {
     pub subcharts: Vec<Chart>,
     /// Read from a `.tgz` archive rather than a folder.
     pub from_archive: bool,
+    /// `Chart.yaml` has a `dependencies` key (even an empty list): only
+    /// then does Helm process the subcharts' switches and values.
+    pub declares_dependencies: bool,
 }
 
 /// One file under `templates/`.
@@ -200,6 +203,10 @@ impl Chart {
         }
         templates.sort_by(|a, b| a.name.cmp(&b.name));
         let subcharts = subcharts_of(source, depth)?;
+        let declares_dependencies = !matches!(
+            metadata.fields.get("dependencies"),
+            None | Some(serde_json::Value::Null)
+        );
 
         Ok(Chart {
             dir: PathBuf::from(&source.shown),
@@ -211,6 +218,7 @@ impl Chart {
             dependencies,
             subcharts,
             from_archive: source.from_archive,
+            declares_dependencies,
         })
     }
 
