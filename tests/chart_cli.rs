@@ -179,3 +179,103 @@ fn completion_scripts_are_valid_shell() {
         );
     }
 }
+
+#[test]
+fn dependency_update_fetches_a_chart_listed_twice_once_and_prunes_as_helm_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    };
+    write(
+        "db/Chart.yaml",
+        "apiVersion: v2\nname: db\nversion: 1.2.3\n",
+    );
+    write(
+        "db/templates/cm.yaml",
+        "kind: ConfigMap\nmetadata:\n  name: {{ chart.name }}\n",
+    );
+    write(
+        "app/Chart.yaml",
+        "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n- name: db\n  alias: one\n  version: '*'\n  repository: file://../db\n- name: db\n  alias: two\n  version: '*'\n  repository: file://../db\n- name: kept\n  version: '*'\n",
+    );
+    write(
+        "app/templates/cm.yaml",
+        "kind: ConfigMap\nmetadata:\n  name: app\n",
+    );
+    write(
+        "app/charts/kept/Chart.yaml",
+        "apiVersion: v2\nname: kept\nversion: 1.0.0\n",
+    );
+    // An older db archive and a stray chart's archive: Helm deletes both.
+    package(
+        dir.path().join("db").to_str().unwrap(),
+        &dir.path().join("app/charts"),
+    );
+    std::fs::rename(
+        dir.path().join("app/charts/db-1.2.3.tgz"),
+        dir.path().join("app/charts/db-1.0.0.tgz"),
+    )
+    .unwrap();
+    let out = success(
+        kinja()
+            .args(["dependency", "update"])
+            .arg(dir.path().join("app")),
+    );
+    assert!(
+        out.contains("db 1.2.3 from file://../db -> charts/db-1.2.3.tgz"),
+        "{out}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("app/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["db-1.2.3.tgz", "kept"],
+        "one archive for two aliases, the old one pruned"
+    );
+    let rendered = success(kinja().args(["render"]).arg(dir.path().join("app")));
+    assert!(
+        rendered.contains("name: one") && rendered.contains("name: two"),
+        "{rendered}"
+    );
+    let lock = std::fs::read_to_string(dir.path().join("app/Chart.lock")).unwrap();
+    assert_eq!(lock.matches("- name: db").count(), 2, "{lock}");
+    let error = user_error(
+        kinja()
+            .args(["dependency", "update", "charts/seedapp.tgz"])
+            .current_dir(dir.path()),
+    );
+    assert!(
+        error.contains("no such folder") || error.contains("not into an archive"),
+        "{error}"
+    );
+}
+
+#[test]
+fn symlinked_folders_are_followed_and_loops_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared-templates");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(
+        shared.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: linked\n",
+    )
+    .unwrap();
+    let chart = dir.path().join("app");
+    std::fs::create_dir_all(&chart).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&shared, chart.join("templates")).unwrap();
+    let out = success(kinja().args(["render"]).arg(&chart));
+    assert!(out.contains("name: linked"), "{out}");
+    std::os::unix::fs::symlink(&chart, shared.join("loop")).unwrap();
+    let error = user_error(kinja().args(["render"]).arg(&chart));
+    assert!(error.contains("symlink loop"), "{error}");
+}

@@ -7,7 +7,6 @@
 //! does not match is ignored. An ignored folder's files are all ignored.
 
 use super::ChartError;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The ignore files a chart may have, read in this order.
@@ -45,21 +44,8 @@ impl IgnoreRules {
         Ok(rules)
     }
 
-    /// The rules of ignore files among a chart's files (an archive's).
-    pub fn of_files(
-        files: &BTreeMap<String, Vec<u8>>,
-        shown: &str,
-    ) -> Result<IgnoreRules, ChartError> {
-        let mut rules = IgnoreRules::default();
-        for name in IGNORE_FILES {
-            if let Some(bytes) = files.get(name) {
-                rules.add(&String::from_utf8_lossy(bytes), &format!("{shown}/{name}"))?;
-            }
-        }
-        Ok(rules)
-    }
-
     fn add(&mut self, text: &str, shown: &str) -> Result<(), ChartError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -84,7 +70,9 @@ impl IgnoreRules {
             let anchored = pattern.starts_with('/');
             let pattern = pattern.trim_start_matches('/');
             let base_name = !anchored && !pattern.contains('/');
-            let matcher = globset::GlobBuilder::new(pattern)
+            // Go's filepath.Match has no `{a,b}`: braces are plain characters.
+            let pattern = pattern.replace('{', "[{]").replace('}', "[}]");
+            let matcher = globset::GlobBuilder::new(&pattern)
                 .literal_separator(true)
                 .backslash_escape(true)
                 .build()
@@ -125,6 +113,7 @@ impl IgnoreRules {
     }
 
     /// Whether a file is ignored, itself or through a folder it is in.
+    #[cfg(test)]
     pub fn ignores_path(&self, path: &str) -> bool {
         if self.rules.is_empty() {
             return false;
@@ -171,6 +160,11 @@ mod tests {
             "a folder-only pattern skips a file of that name"
         );
         assert!(!r.ignores_path("values.yaml"));
+        let braces = rules("\u{feff}{a,b}.txt\n");
+        assert!(
+            braces.ignores_path("{a,b}.txt") && !braces.ignores_path("a.txt"),
+            "braces are literal, as in Go"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub use metadata::{ChartType, Metadata};
 
 use crate::values::{self, Values};
 use serde_json::Value;
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 /// Everything a render needs from a chart, read once.
@@ -76,6 +77,8 @@ pub enum ChartError {
     NotFound { path: String },
     #[error("chart {path}: not a chart folder or a .tgz chart archive")]
     NotAFolder { path: String },
+    #[error("{path}: kinja package takes a chart folder (an archive is packaged already)")]
+    NotAPackageSource { path: String },
     #[error("chart archive {path}: {reason}")]
     BadArchive { path: String, reason: String },
     #[error("{path}: cannot write: {reason}")]
@@ -162,6 +165,16 @@ impl Chart {
 
     /// Builds a chart from its files (a folder's or an archive's).
     pub fn from_source(source: &source::Source, depth: usize) -> Result<Chart, ChartError> {
+        Self::from_source_within(source, depth, &Cell::new(source::MAX_ARCHIVE_BYTES))
+    }
+
+    /// [`Chart::from_source`], the archives in `charts/` (at any depth)
+    /// expanding within one `budget`.
+    fn from_source_within(
+        source: &source::Source,
+        depth: usize,
+        budget: &Cell<u64>,
+    ) -> Result<Chart, ChartError> {
         let shown = source.shown.clone();
         let at = |file: &str| format!("{shown}/{file}");
         let Some(chart_yaml) = source.text("Chart.yaml")? else {
@@ -202,7 +215,7 @@ impl Chart {
             }
         }
         templates.sort_by(|a, b| a.name.cmp(&b.name));
-        let subcharts = subcharts_of(source, depth)?;
+        let subcharts = subcharts_of(source, depth, budget)?;
         let declares_dependencies = !matches!(
             metadata.fields.get("dependencies"),
             None | Some(serde_json::Value::Null)
@@ -257,7 +270,11 @@ const MAX_SUBCHART_DEPTH: usize = 32;
 /// The charts in `charts/`: every folder and `.tgz` archive, in name
 /// order; hidden entries and provenance files are skipped, anything else
 /// is an error.
-fn subcharts_of(source: &source::Source, depth: usize) -> Result<Vec<Chart>, ChartError> {
+fn subcharts_of(
+    source: &source::Source,
+    depth: usize,
+    budget: &Cell<u64>,
+) -> Result<Vec<Chart>, ChartError> {
     let mut names: Vec<(String, bool)> = Vec::new();
     for path in source.files.keys() {
         let Some(rest) = path.strip_prefix("charts/") else {
@@ -274,7 +291,8 @@ fn subcharts_of(source: &source::Source, depth: usize) -> Result<Vec<Chart>, Cha
     }
     let mut subcharts = Vec::new();
     for (name, is_folder) in names {
-        if name.starts_with('.') || name.ends_with(".prov") {
+        // As Helm's loader: `.` and `_` entries are not charts.
+        if name.starts_with('.') || name.starts_with('_') || name.ends_with(".prov") {
             continue;
         }
         if depth + 1 > MAX_SUBCHART_DEPTH {
@@ -286,11 +304,15 @@ fn subcharts_of(source: &source::Source, depth: usize) -> Result<Vec<Chart>, Cha
         }
         let relative = format!("charts/{name}");
         if is_folder {
-            subcharts.push(Chart::from_source(&source.subfolder(&relative), depth + 1)?);
+            subcharts.push(Chart::from_source_within(
+                &source.subfolder(&relative),
+                depth + 1,
+                budget,
+            )?);
         } else if is_archive_name(&name) {
             let shown = format!("{}/{relative}", source.shown);
-            let inner = source::read_archive(&source.files[&relative], &shown)?;
-            subcharts.push(Chart::from_source(&inner, depth + 1)?);
+            let inner = source::read_archive_within(&source.files[&relative], &shown, budget)?;
+            subcharts.push(Chart::from_source_within(&inner, depth + 1, budget)?);
         } else {
             return Err(ChartError::NotASubchart {
                 path: format!("{}/{relative}", source.shown),

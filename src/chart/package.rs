@@ -25,7 +25,7 @@ pub fn package(
     options: &PackageOptions,
 ) -> Result<PathBuf, ChartError> {
     if !dir.is_dir() {
-        return Err(ChartError::NotAFolder {
+        return Err(ChartError::NotAPackageSource {
             path: dir.display().to_string(),
         });
     }

@@ -7,6 +7,7 @@
 
 use super::ChartError;
 use super::ignore::IgnoreRules;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -65,7 +66,11 @@ pub fn read_folder(dir: &Path) -> Result<Source, ChartError> {
     let shown = dir.display().to_string();
     let rules = IgnoreRules::of_folder(dir)?;
     let mut files = BTreeMap::new();
-    walk(dir, "", &rules, &mut files)?;
+    let mut visited = std::collections::HashSet::new();
+    if let Ok(canonical) = dir.canonicalize() {
+        visited.insert(canonical);
+    }
+    walk(dir, "", &rules, &mut visited, &mut files)?;
     Ok(Source {
         shown,
         files,
@@ -73,10 +78,13 @@ pub fn read_folder(dir: &Path) -> Result<Source, ChartError> {
     })
 }
 
+/// Symlinks are followed, as Helm follows them; a link to a folder on the
+/// way to it (a loop) is an error. `visited` holds those folders.
 fn walk(
     dir: &Path,
     prefix: &str,
     rules: &IgnoreRules,
+    visited: &mut std::collections::HashSet<std::path::PathBuf>,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<(), ChartError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -91,14 +99,24 @@ fn walk(
             continue;
         }
         let path = entry.path();
-        let file_type = entry.file_type().map_err(|e| unreadable(&path, &e))?;
-        let is_dir = file_type.is_dir();
+        // Through a link: what it points at (a broken link is an error).
+        let meta = std::fs::metadata(&path).map_err(|e| unreadable(&path, &e))?;
+        let is_dir = meta.is_dir();
         if rules.ignores(&relative, is_dir) {
             continue;
         }
         if is_dir {
-            walk(&path, &format!("{relative}/"), rules, files)?;
-        } else if file_type.is_file() || path.is_file() {
+            let canonical = path.canonicalize().map_err(|e| unreadable(&path, &e))?;
+            // Only the folders on the way here: two links to one folder are fine.
+            if !visited.insert(canonical.clone()) {
+                return Err(ChartError::Unreadable {
+                    path: path.display().to_string(),
+                    reason: "links back to a folder it is in (a symlink loop)".into(),
+                });
+            }
+            walk(&path, &format!("{relative}/"), rules, visited, files)?;
+            visited.remove(&canonical);
+        } else if meta.is_file() {
             let bytes = crate::input::read_capped(
                 std::fs::File::open(&path).map_err(|e| unreadable(&path, &e))?,
                 MAX_FILE_BYTES,
@@ -112,14 +130,26 @@ fn walk(
 
 /// Reads a chart archive (`.tgz`): one top folder holding the chart.
 pub fn read_archive(compressed: &[u8], shown: &str) -> Result<Source, ChartError> {
+    read_archive_within(compressed, shown, &Cell::new(MAX_ARCHIVE_BYTES))
+}
+
+/// [`read_archive`] drawing on `budget`, the bytes still allowed to
+/// expand: the archives nested in one chart's `charts/` share it, so a
+/// thousand small bombs are one error, not a thousand allowed expansions.
+pub fn read_archive_within(
+    compressed: &[u8],
+    shown: &str,
+    budget: &Cell<u64>,
+) -> Result<Source, ChartError> {
     let refuse = |reason: String| ChartError::BadArchive {
         path: shown.to_string(),
         reason,
     };
     // The expanded stream is capped as it is read: a bomb stops at the limit.
+    // Every gzip member, as Go reads them (a concatenated archive is whole).
     let expanded = Capped {
-        inner: flate2::read::GzDecoder::new(compressed),
-        left: MAX_ARCHIVE_BYTES + TAR_OVERHEAD,
+        inner: flate2::read::MultiGzDecoder::new(compressed),
+        left: budget.get() + TAR_OVERHEAD,
     };
     let mut archive = tar::Archive::new(expanded);
     let mut files = BTreeMap::new();
@@ -162,7 +192,7 @@ pub fn read_archive(compressed: &[u8], shown: &str) -> Result<Source, ChartError
             )));
         }
         total += size;
-        if total > MAX_ARCHIVE_BYTES {
+        if total > budget.get() {
             return Err(refuse(format!(
                 "it expands beyond {} MiB, the most a chart may be",
                 MAX_ARCHIVE_BYTES >> 20
@@ -181,8 +211,9 @@ pub fn read_archive(compressed: &[u8], shown: &str) -> Result<Source, ChartError
     if top.is_none() {
         return Err(refuse("it holds no files".into()));
     }
-    let rules = IgnoreRules::of_files(&files, shown)?;
-    files.retain(|path, _| !rules.ignores_path(path));
+    budget.set(budget.get() - total);
+    // As in Helm, an archive is read whole: its ignore files were applied
+    // when it was packaged.
     Ok(Source {
         shown: shown.to_string(),
         files,

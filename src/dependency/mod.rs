@@ -48,7 +48,7 @@ pub struct Fetched {
 /// Resolves every entry of the chart folder `dir`, fetches the charts and
 /// writes `Chart.lock`.
 pub fn update(dir: &Path, fetch: &dyn Fetch, now: String) -> Result<Vec<Fetched>, DependencyError> {
-    let chart = Chart::load(dir)?;
+    let chart = load_folder(dir)?;
     let mut locked = Vec::new();
     let mut staged = Vec::new();
     for dependency in &chart.dependencies {
@@ -72,7 +72,7 @@ pub fn update(dir: &Path, fetch: &dyn Fetch, now: String) -> Result<Vec<Fetched>
 /// Fetches the versions `Chart.lock` names, refusing a lock made for other
 /// `Chart.yaml` entries.
 pub fn build(dir: &Path, fetch: &dyn Fetch) -> Result<Vec<Fetched>, DependencyError> {
-    let chart = Chart::load(dir)?;
+    let chart = load_folder(dir)?;
     let lock_path = dir.join("Chart.lock");
     let shown = lock_path.display().to_string();
     let text = std::fs::read_to_string(&lock_path).map_err(|e| DependencyError::Io {
@@ -96,6 +96,18 @@ pub fn build(dir: &Path, fetch: &dyn Fetch) -> Result<Vec<Fetched>, DependencyEr
         staged.push((dependency, version, archive));
     }
     install(dir, staged, None)
+}
+
+/// The chart folder whose `charts/` is updated (an archive has none to write).
+fn load_folder(dir: &Path) -> Result<Chart, DependencyError> {
+    if !dir.is_dir() && dir.exists() {
+        return Err(DependencyError::Io {
+            path: dir.display().to_string(),
+            reason: "dependencies are fetched into a chart folder's charts/, not into an archive"
+                .into(),
+        });
+    }
+    Ok(Chart::load(dir)?)
 }
 
 /// The version an entry resolves to and its archive's bytes (none for an
@@ -181,9 +193,10 @@ fn resolve(
     )))
 }
 
-/// Writes the fetched archives into `charts/` (each replacing the archives
-/// of the same chart there) and the lock; staged first, so a failure
-/// leaves things as they were.
+/// Writes the fetched archives into `charts/` and the lock, as Helm's
+/// `safeMoveDeps` does: everything is staged first (a failure leaves
+/// `charts/` as it was), then moved in, then every other archive in
+/// `charts/` is pruned, but those of entries with no repository.
 fn install(
     dir: &Path,
     staged: Vec<(&Dependency, String, Option<Vec<u8>>)>,
@@ -195,68 +208,82 @@ fn install(
         reason: crate::input::io_reason(&e),
     };
     std::fs::create_dir_all(&charts).map_err(|e| io(&charts, e))?;
-    let staging = charts.join(format!(".kinja-staging-{}", std::process::id()));
-    std::fs::create_dir_all(&staging).map_err(|e| io(&staging, e))?;
-    let result = (|| {
-        let mut fetched = Vec::new();
-        let mut moves = Vec::new();
-        for (dependency, version, archive) in staged {
-            let file = format!("{}-{version}.tgz", dependency.name);
-            match archive {
-                Some(bytes) => {
-                    let path = staging.join(&file);
+    // A fresh folder of our own: never one (or a link) already there.
+    let staging = tempfile::Builder::new()
+        .prefix(".kinja-staging-")
+        .tempdir_in(&charts)
+        .map_err(|e| io(&charts, e))?;
+    let local: Vec<&str> = staged
+        .iter()
+        .filter(|(d, _, _)| d.repository.is_empty())
+        .map(|(d, _, _)| d.name.as_str())
+        .collect::<Vec<_>>();
+    let mut fetched = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    for (dependency, version, archive) in &staged {
+        let file = format!("{}-{version}.tgz", dependency.name);
+        match archive {
+            Some(bytes) => {
+                // One chart listed twice (two aliases) is one archive.
+                if !files.contains(&file) {
+                    let path = staging.path().join(&file);
                     std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
-                    moves.push((dependency.name.clone(), file.clone()));
-                    fetched.push(Fetched {
-                        name: dependency.name.clone(),
-                        version,
-                        file: format!("charts/{file}"),
-                        from: dependency.repository.clone(),
-                    });
+                    files.push(file.clone());
                 }
-                None => fetched.push(Fetched {
+                fetched.push(Fetched {
                     name: dependency.name.clone(),
-                    version,
-                    file: "charts/ (already there)".into(),
-                    from: String::new(),
-                }),
+                    version: version.clone(),
+                    file: format!("charts/{file}"),
+                    from: dependency.repository.clone(),
+                });
             }
+            None => fetched.push(Fetched {
+                name: dependency.name.clone(),
+                version: version.clone(),
+                file: "charts/ (already there)".into(),
+                from: String::new(),
+            }),
         }
-        // Everything fetched: now replace, each chart's old archives first.
-        for (name, file) in &moves {
-            for old in archives_of(&charts, name) {
-                if old.file_name().and_then(|n| n.to_str()) != Some(file.as_str()) {
-                    std::fs::remove_file(&old).map_err(|e| io(&old, e))?;
-                }
-            }
-            let target = charts.join(file);
-            std::fs::rename(staging.join(file), &target).map_err(|e| io(&target, e))?;
-        }
-        if let Some(lock) = lock {
-            let path = dir.join("Chart.lock");
-            let temporary = dir.join(format!(".Chart.lock.tmp-{}", std::process::id()));
-            std::fs::write(&temporary, lock.to_yaml()).map_err(|e| io(&temporary, e))?;
-            std::fs::rename(&temporary, &path).map_err(|e| io(&path, e))?;
-        }
-        Ok(fetched)
-    })();
-    let _ = std::fs::remove_dir_all(&staging);
-    result
+    }
+    for file in &files {
+        let target = charts.join(file);
+        std::fs::rename(staging.path().join(file), &target).map_err(|e| io(&target, e))?;
+    }
+    prune(&charts, &files, &local)?;
+    if let Some(lock) = lock {
+        let path = dir.join("Chart.lock");
+        let temporary = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(dir, e))?;
+        std::fs::write(temporary.path(), lock.to_yaml()).map_err(|e| io(temporary.path(), e))?;
+        temporary.persist(&path).map_err(|e| io(&path, e.error))?;
+    }
+    Ok(fetched)
 }
 
-/// The archives in `charts/` that hold the chart `name` (`name-VERSION.tgz`).
-fn archives_of(charts: &Path, name: &str) -> Vec<PathBuf> {
+/// Removes the chart archives in `charts/` that are not `kept`, unless the
+/// chart inside (read, not guessed from the file name) is one of `local`.
+fn prune(charts: &Path, kept: &[String], local: &[&str]) -> Result<(), DependencyError> {
     let Ok(entries) = std::fs::read_dir(charts) else {
-        return Vec::new();
+        return Ok(());
     };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|path| {
-            let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            file.strip_prefix(&format!("{name}-"))
-                .and_then(|rest| rest.strip_suffix(".tgz"))
-                .is_some_and(|version| Version::parse_lenient(version).is_some())
-        })
-        .collect()
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if !name.ends_with(".tgz") || kept.contains(&name) || !path.is_file() {
+            continue;
+        }
+        let inner = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| source::read_archive(&bytes, &name).ok())
+            .and_then(|s| Chart::from_source(&s, 0).ok());
+        // An archive that is not a readable chart is not ours to delete.
+        if let Some(chart) = inner
+            && !local.contains(&chart.metadata.name.as_str())
+        {
+            std::fs::remove_file(&path).map_err(|e| DependencyError::Io {
+                path: path.display().to_string(),
+                reason: crate::input::io_reason(&e),
+            })?;
+        }
+    }
+    Ok(())
 }

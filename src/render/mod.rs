@@ -57,8 +57,9 @@ struct Unit {
     source: String,
     /// The file on disk, for errors.
     file: String,
-    /// Which chart of [`Composed::walk`] it belongs to.
+    /// Which chart of [`Composed::walk`] it belongs to, and which of its templates.
     node: usize,
+    template: usize,
     /// Rendered on its own (not a partial, not a library chart's, not a subchart's notes).
     renders: bool,
     is_notes: bool,
@@ -99,20 +100,14 @@ impl<'a, 'c> Renderer<'a, 'c> {
             .map(|u| (u.name.clone(), u.file.clone()))
             .collect();
         let file_of = |name: &str| file_in(&files, name);
-        for (node, _) in composed
-            .walk()
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (i, n.0))
-        {
-            for unit in units.iter().filter(|u| u.node == node) {
-                let template = template_file(unit, composed);
-                env.add_template_owned(
-                    unit.name.clone(),
-                    line_ends::keep_line_ends(&template.source).into_owned(),
-                )
-                .map_err(|e| RenderError::from_minijinja(&e, &file_of, None))?;
-            }
+        let nodes = composed.walk();
+        for unit in &units {
+            let template = &nodes[unit.node].0.chart.templates[unit.template];
+            env.add_template_owned(
+                unit.name.clone(),
+                line_ends::keep_line_ends(&template.source).into_owned(),
+            )
+            .map_err(|e| RenderError::from_minijinja(&e, &file_of, None))?;
         }
         Ok(Renderer {
             composed,
@@ -248,6 +243,12 @@ fn import_resolver(
         .collect();
     let node_of: std::collections::HashMap<String, usize> =
         units.iter().map(|u| (u.name.clone(), u.node)).collect();
+    let by_keys: std::collections::HashMap<Vec<String>, usize> = keys
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
     let root_name = composed.name.clone();
     move |name, parent| {
         let importer = node_of.get(parent).copied().unwrap_or(0);
@@ -264,7 +265,7 @@ fn import_resolver(
         let target = (0..=own.len()).rev().find_map(|depth| {
             let mut wanted = own[..depth].to_vec();
             wanted.push(chart.to_string());
-            keys.iter().position(|k| *k == wanted)
+            by_keys.get(&wanted).copied()
         });
         match target.or((chart == root_name).then_some(0)) {
             Some(node) => format!("{}{file}", prefixes[node]).into(),
@@ -291,13 +292,14 @@ fn units_of(composed: &Composed) -> Vec<Unit> {
         let is_root = node == 0;
         let is_library = chart.metadata.chart_type == ChartType::Library;
         let prefix = env_prefix(composed, chart_node);
-        for template in &chart.templates {
+        for (index, template) in chart.templates.iter().enumerate() {
             let is_notes = is_root && template.name == "NOTES.txt";
             units.push(Unit {
                 name: format!("{prefix}{}", template.name),
                 source: format!("{}/templates/{}", chart_node.path, template.name),
                 file: chart.template_file_path(&template.name),
                 node,
+                template: index,
                 renders: !template.is_partial()
                     && !is_library
                     && (is_notes || !crate::chart::is_notes_name(&template.name)),
@@ -308,24 +310,6 @@ fn units_of(composed: &Composed) -> Vec<Unit> {
     }
     units.sort_by(|a, b| a.source.cmp(&b.source));
     units
-}
-
-/// The template a unit stands for.
-fn template_file<'c>(unit: &Unit, composed: &'c Composed) -> &'c crate::chart::TemplateFile {
-    let (node, _) = composed.walk()[unit.node];
-    let name = template_name(unit, composed);
-    node.chart
-        .templates
-        .iter()
-        .find(|t| t.name == name)
-        .expect("every unit comes from a template of its chart")
-}
-
-/// The path of a unit's template relative to its chart's `templates/`.
-fn template_name<'u>(unit: &'u Unit, composed: &Composed) -> &'u str {
-    let (node, _) = composed.walk()[unit.node];
-    let templates = format!("{}/templates/", node.path);
-    unit.source.strip_prefix(&templates).unwrap_or(&unit.name)
 }
 
 fn file_in(files: &[(String, String)], name: &str) -> String {

@@ -83,15 +83,16 @@ fn flow_globals(scoped: &mut Values, parent: &Values, path: &str, warnings: &mut
             return;
         }
     };
+    if scoped.get("global").is_some_and(|g| !g.is_object()) {
+        // Kept as written, as Helm keeps it.
+        warnings.push(format!(
+            "{path}.global is not a mapping; the parent's globals are not passed to it"
+        ));
+        return;
+    }
     let mut globals = match scoped.get_mut("global").map(std::mem::take) {
-        None => Values::new(),
         Some(Value::Object(map)) => map,
-        Some(_) => {
-            warnings.push(format!(
-                "{path}.global is not a mapping; the parent's globals are not passed to it"
-            ));
-            return;
-        }
+        _ => Values::new(),
     };
     for (key, value) in parent_globals {
         match (value, globals.get_mut(key)) {
