@@ -239,6 +239,31 @@ fn http_repository(helm: &Path) -> Result<(), Failed> {
     if charts != ["db-2.0.0-rc.1.tgz"] {
         return Err(format!("the old archive must be replaced: {charts:?}").into());
     }
+    // build fetches exactly the locked version again.
+    std::fs::remove_dir_all(app.join("charts"))?;
+    kinja(&["dependency", "build", "app"], dir.path())?;
+    if !app.join("charts/db-2.0.0-rc.1.tgz").is_file() {
+        return Err("build did not fetch the locked version".into());
+    }
+    // A range no version is in: a clear error listing what there is.
+    std::fs::write(
+        app.join("Chart.yaml"),
+        format!(
+            "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: db\n    version: ~9.0.0\n    repository: {}\n",
+            server.url
+        ),
+    )?;
+    let missing = Command::new(kinja_binary())
+        .args(["dependency", "update", "app"])
+        .current_dir(dir.path())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    if missing.status.success()
+        || !stderr
+            .contains("has no version of db in the range (it has 2.0.0-rc.1, 1.3.0, 1.2.9, 1.2.3)")
+    {
+        return Err(format!("unexpected: {stderr}").into());
+    }
     let rendered = kinja(&["render", "app"], dir.path())?;
     if !rendered.contains("name: db-2.0.0-rc.1") {
         return Err(format!("the pre-release was not rendered:\n{rendered}").into());
