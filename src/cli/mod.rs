@@ -56,7 +56,7 @@ pub enum Command {
     /// Show a chart's Chart.yaml, values.yaml or README (folder or .tgz).
     #[command(subcommand)]
     Show(chart::ShowCommand),
-    /// Inspect a chart's dependencies.
+    /// List, fetch (into charts/) and lock (Chart.lock) a chart's dependencies.
     #[command(subcommand)]
     Dependency(dependency::DependencyCommand),
     /// Print a shell completion script (see the README for where each shell wants it).
