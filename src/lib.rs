@@ -26,6 +26,7 @@ pub mod release;
 pub mod render;
 pub mod store;
 pub mod table;
+pub mod unittest;
 pub mod values;
 pub mod version;
 pub mod yaml;

@@ -1,6 +1,6 @@
 //! The kinja binary: parse the arguments, run the command, print the error,
-//! choose the exit code (0 success, 1 user error, 2 changes found by
-//! `diff --detailed-exitcode`).
+//! choose the exit code (0 success, 1 user error or failed tests, 2 changes
+//! found by `diff --detailed-exitcode`).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     match kinja::cli::run(cli, &mut stdout, &mut stderr) {
         Ok(kinja::cli::Outcome::Done) => ExitCode::SUCCESS,
         Ok(kinja::cli::Outcome::Changes) => ExitCode::from(2),
+        Ok(kinja::cli::Outcome::Failed) => ExitCode::from(1),
         Err(e) => {
             use std::io::Write;
             let _ = writeln!(stderr, "Error: {e}");

@@ -64,6 +64,18 @@ pub fn render_chart_over(
     capabilities: &Capabilities,
 ) -> Result<RenderOutput, Error> {
     crate::names::validate_release_name(&release.name)?;
+    render_any_release_name(chart, defaults, user_values, release, capabilities)
+}
+
+/// [`render_chart_over`] for any release name: helm-unittest suites render
+/// as `RELEASE-NAME` in `NAMESPACE`, names no cluster would take.
+pub(crate) fn render_any_release_name(
+    chart: &Chart,
+    defaults: &Values,
+    user_values: Values,
+    release: &ReleaseInfo,
+    capabilities: &Capabilities,
+) -> Result<RenderOutput, Error> {
     if chart.metadata.chart_type == ChartType::Library {
         return Err(ChartError::Library {
             name: chart.metadata.name.clone(),

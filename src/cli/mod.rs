@@ -8,6 +8,7 @@ mod dependency;
 mod diff;
 mod release;
 mod render;
+mod test;
 
 pub use render::RenderArgs;
 
@@ -59,6 +60,8 @@ pub enum Command {
     /// List, fetch (into charts/) and lock (Chart.lock) a chart's dependencies.
     #[command(subcommand)]
     Dependency(dependency::DependencyCommand),
+    /// Run a chart's helm-unittest suites (tests/*_test.yaml) against its templates.
+    Test(test::TestArgs),
     /// Print a shell completion script (see the README for where each shell wants it).
     Completion {
         /// The shell
@@ -72,6 +75,8 @@ pub enum Command {
 pub enum Outcome {
     Done,
     Changes,
+    /// `kinja test` ran and some test failed (exit code 1, the report on stdout).
+    Failed,
 }
 
 /// Runs a parsed command line, writing results to `stdout` and warnings to `stderr`.
@@ -107,6 +112,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Package(args) => chart::package_chart(args, stdout),
         Command::Show(command) => chart::show_part(command, stdout),
         Command::Dependency(command) => dependency::run(command, stdout, stderr),
+        Command::Test(args) => return test::run_tests(args, stdout),
         Command::Completion { shell } => {
             let mut script = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();

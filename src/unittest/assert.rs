@@ -1,0 +1,279 @@
+//! helm-unittest's asserts on rendered documents, with `not`.
+
+use super::path;
+use super::suite::Assert;
+use serde_json::Value;
+
+/// What one assert sees: the selected documents (parsed), or the render's error.
+pub enum Subject<'a> {
+    Documents(&'a [Value]),
+    Failed(&'a str),
+}
+
+/// Runs `assert`; `Err` is the failure message for the user.
+pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
+    let outcome = evaluate(assert, subject)?;
+    match (outcome, assert.not) {
+        (Ok(()), false) | (Err(_), true) => Ok(()),
+        (Err(why), false) => Err(why),
+        (Ok(()), true) => Err(format!(
+            "{} held, but `not: true` asks that it does not",
+            assert.kind
+        )),
+    }
+}
+
+/// The assert's own verdict (before `not`); the outer error is a broken assert.
+fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, String> {
+    let p = &assert.params;
+    let text = |key: &str| -> Result<String, String> {
+        match p.get(key) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Ok(other.to_string()),
+            None => Err(format!("{} needs `{key}`", assert.kind)),
+        }
+    };
+    let value = |key: &str| {
+        p.get(key)
+            .cloned()
+            .ok_or_else(|| format!("{} needs `{key}`", assert.kind))
+    };
+    match assert.kind.as_str() {
+        "failedTemplate" => {
+            let Subject::Failed(error) = subject else {
+                return Ok(Err("the templates rendered without an error".into()));
+            };
+            if let Some(Value::String(expected)) = p.get("errorMessage") {
+                return Ok(if error.contains(expected.as_str()) {
+                    Ok(())
+                } else {
+                    Err(format!("the error is {error:?}, not {expected:?}"))
+                });
+            }
+            if let Some(Value::String(pattern)) = p.get("errorPattern") {
+                let re = regex::Regex::new(pattern).map_err(|e| format!("errorPattern: {e}"))?;
+                return Ok(if re.is_match(error) {
+                    Ok(())
+                } else {
+                    Err(format!("the error {error:?} does not match {pattern:?}"))
+                });
+            }
+            return Ok(Ok(()));
+        }
+        "notFailedTemplate" => {
+            return Ok(match subject {
+                Subject::Failed(error) => Err(format!("the render failed: {error}")),
+                Subject::Documents(_) => Ok(()),
+            });
+        }
+        _ => {}
+    }
+    let documents = match subject {
+        Subject::Documents(documents) => *documents,
+        Subject::Failed(error) => return Ok(Err(format!("the render failed: {error}"))),
+    };
+    if assert.kind == "hasDocuments" {
+        let count = p
+            .get("count")
+            .and_then(Value::as_u64)
+            .ok_or("hasDocuments needs `count`")?;
+        return Ok(if documents.len() as u64 == count {
+            Ok(())
+        } else {
+            Err(format!("{} documents, not {count}", documents.len()))
+        });
+    }
+    if documents.is_empty() {
+        return Ok(Err("the templates rendered no document to check".into()));
+    }
+    for (index, document) in documents.iter().enumerate() {
+        let verdict = on_document(assert, document, &text, &value)?;
+        if let Err(why) = verdict {
+            let at = if documents.len() > 1 {
+                format!("document {index}: ")
+            } else {
+                String::new()
+            };
+            return Ok(Err(format!("{at}{why}")));
+        }
+    }
+    Ok(Ok(()))
+}
+
+type Text<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
+type Param<'a> = dyn Fn(&str) -> Result<Value, String> + 'a;
+
+fn on_document(
+    assert: &Assert,
+    document: &Value,
+    text: &Text,
+    value: &Param,
+) -> Result<Result<(), String>, String> {
+    let at_path = || -> Result<(String, Option<Value>), String> {
+        let path = text("path")?;
+        let steps = path::parse(&path)?;
+        Ok((path.clone(), path::lookup(document, &steps).cloned()))
+    };
+    let show = |v: &Option<Value>| v.as_ref().map_or("nothing".to_string(), |v| v.to_string());
+    let verdict = |ok: bool, why: String| if ok { Ok(()) } else { Err(why) };
+    Ok(match assert.kind.as_str() {
+        "equal" | "notEqual" => {
+            let (path, found) = at_path()?;
+            let expected = value("value")?;
+            let same = found.as_ref() == Some(&expected);
+            if assert.kind == "equal" {
+                verdict(
+                    same,
+                    format!("{path} is {}, expected {expected}", show(&found)),
+                )
+            } else {
+                verdict(!same, format!("{path} is {expected}"))
+            }
+        }
+        "matchRegex" | "notMatchRegex" => {
+            let (path, found) = at_path()?;
+            let pattern = text("pattern")?;
+            let re = regex::Regex::new(&pattern).map_err(|e| format!("pattern: {e}"))?;
+            let Some(Value::String(found)) = found else {
+                return Ok(Err(format!("{path} is {}, not text", show(&found))));
+            };
+            let matches = re.is_match(&found);
+            if assert.kind == "matchRegex" {
+                verdict(
+                    matches,
+                    format!("{path} is {found:?}, which does not match {pattern:?}"),
+                )
+            } else {
+                verdict(
+                    !matches,
+                    format!("{path} is {found:?}, which matches {pattern:?}"),
+                )
+            }
+        }
+        "contains" | "notContains" => {
+            let (path, found) = at_path()?;
+            let content = value("content")?;
+            let Some(Value::Array(items)) = found else {
+                return Ok(Err(format!("{path} is {}, not a list", show(&found))));
+            };
+            let any = matches!(assert.params.get("any"), Some(Value::Bool(true)));
+            let hits = items
+                .iter()
+                .filter(|item| {
+                    if any {
+                        is_subset(&content, item)
+                    } else {
+                        **item == content
+                    }
+                })
+                .count();
+            if assert.kind == "contains" {
+                match assert.params.get("count").and_then(Value::as_u64) {
+                    Some(count) => verdict(
+                        hits as u64 == count,
+                        format!("{path} holds {content} {hits} times, not {count}"),
+                    ),
+                    None => verdict(hits > 0, format!("{path} does not hold {content}")),
+                }
+            } else {
+                verdict(hits == 0, format!("{path} holds {content}"))
+            }
+        }
+        "isNull" | "isNotNull" => {
+            let (path, found) = at_path()?;
+            let null = matches!(found, None | Some(Value::Null));
+            if assert.kind == "isNull" {
+                verdict(null, format!("{path} is {}, not null", show(&found)))
+            } else {
+                verdict(!null, format!("{path} is null"))
+            }
+        }
+        "isEmpty" | "isNotEmpty" => {
+            let (path, found) = at_path()?;
+            let empty = match &found {
+                None | Some(Value::Null) => true,
+                Some(Value::String(s)) => s.is_empty(),
+                Some(Value::Array(a)) => a.is_empty(),
+                Some(Value::Object(o)) => o.is_empty(),
+                Some(Value::Bool(b)) => !b,
+                Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+            };
+            if assert.kind == "isEmpty" {
+                verdict(empty, format!("{path} is {}, not empty", show(&found)))
+            } else {
+                verdict(!empty, format!("{path} is empty"))
+            }
+        }
+        "exists" | "notExists" => {
+            let (path, found) = at_path()?;
+            if assert.kind == "exists" {
+                verdict(found.is_some(), format!("{path} does not exist"))
+            } else {
+                verdict(found.is_none(), format!("{path} exists ({})", show(&found)))
+            }
+        }
+        "isKind" => {
+            let of = text("of")?;
+            let kind = document.get("kind").and_then(Value::as_str).unwrap_or("");
+            verdict(kind == of, format!("the kind is {kind:?}, not {of:?}"))
+        }
+        "isAPIVersion" => {
+            let of = text("of")?;
+            let version = document
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            verdict(
+                version == of,
+                format!("the apiVersion is {version:?}, not {of:?}"),
+            )
+        }
+        "lengthEqual" => {
+            let (path, found) = at_path()?;
+            let count = assert
+                .params
+                .get("count")
+                .and_then(Value::as_u64)
+                .ok_or("lengthEqual needs `count`")?;
+            let length = match &found {
+                Some(Value::Array(a)) => a.len() as u64,
+                Some(Value::Object(o)) => o.len() as u64,
+                _ => {
+                    return Ok(Err(format!(
+                        "{path} is {}, not a list or mapping",
+                        show(&found)
+                    )));
+                }
+            };
+            verdict(
+                length == count,
+                format!("{path} has {length} entries, not {count}"),
+            )
+        }
+        "isSubset" | "isNotSubset" => {
+            let (path, found) = at_path()?;
+            let content = value("content")?;
+            let subset = found.as_ref().is_some_and(|f| is_subset(&content, f));
+            if assert.kind == "isSubset" {
+                verdict(
+                    subset,
+                    format!("{path} is {}, which does not hold {content}", show(&found)),
+                )
+            } else {
+                verdict(!subset, format!("{path} holds {content}"))
+            }
+        }
+        other => return Err(format!("`{other}` is not an assert kinja knows")),
+    })
+}
+
+/// Whether every key of `part` is in `whole` with the same value, deeply;
+/// anything else must be equal.
+fn is_subset(part: &Value, whole: &Value) -> bool {
+    match (part, whole) {
+        (Value::Object(part), Value::Object(whole)) => part
+            .iter()
+            .all(|(k, v)| whole.get(k).is_some_and(|w| is_subset(v, w))),
+        _ => part == whole,
+    }
+}

@@ -1,0 +1,367 @@
+//! `kinja test`: helm-unittest suites run natively. A suite only sets
+//! values and asserts on the rendered YAML, so the files a team wrote for
+//! helm-unittest run unchanged against the Jinja port of its chart.
+//!
+//! This first step runs the suite format's setup (`values`, `set`,
+//! `release`, `capabilities`, `chart`, `templates`, `excludeTemplates`,
+//! `skip`, `documentIndex`) and twenty asserts (see [`suite::ASSERTS`]).
+//! Snapshots, document selectors, JUnit and coverage come next.
+
+mod assert;
+mod path;
+pub mod suite;
+
+use crate::chart::{Chart, ChartError};
+use crate::render::{Capabilities, KubeVersion, ReleaseInfo};
+use crate::values::Values;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use suite::{Setup, Suite, Test};
+
+/// Which suites to run.
+#[derive(Debug, Clone, Default)]
+pub struct TestOptions {
+    /// Suite files, globs relative to the chart (default `tests/*_test.yaml`).
+    pub files: Vec<String>,
+    /// Only tests whose suite or name holds this text.
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Passed,
+    /// One message per failed assert.
+    Failed(Vec<String>),
+    Skipped(String),
+}
+
+/// One test's result; a suite that could not be read is one failed result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestResult {
+    /// The suite file, relative to the chart.
+    pub file: String,
+    pub suite: String,
+    pub it: String,
+    pub outcome: Outcome,
+}
+
+/// Runs the suites of the chart folder `dir`.
+pub fn run(dir: &Path, options: &TestOptions) -> Result<Vec<TestResult>, ChartError> {
+    let chart = Chart::load(dir)?;
+    let patterns = if options.files.is_empty() {
+        vec!["tests/*_test.yaml".to_string()]
+    } else {
+        options.files.clone()
+    };
+    let mut results = Vec::new();
+    for file in suite_files(dir, &patterns) {
+        let relative = file
+            .strip_prefix(dir)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let read = std::fs::read_to_string(&file)
+            .map_err(|e| crate::input::io_reason(&e))
+            .and_then(|text| suite::read(&text));
+        let suite = match read {
+            Ok(suite) => suite,
+            Err(message) => {
+                results.push(TestResult {
+                    file: relative.clone(),
+                    suite: relative.clone(),
+                    it: "(the suite)".into(),
+                    outcome: Outcome::Failed(vec![format!("{relative}: {message}")]),
+                });
+                continue;
+            }
+        };
+        let suite_dir = file.parent().unwrap_or(dir).to_path_buf();
+        for test in &suite.tests {
+            let name = if suite.name.is_empty() {
+                relative.clone()
+            } else {
+                suite.name.clone()
+            };
+            if let Some(filter) = &options.filter
+                && !name.contains(filter.as_str())
+                && !test.it.contains(filter.as_str())
+            {
+                continue;
+            }
+            let outcome = match suite.skip.as_ref().or(test.skip.as_ref()) {
+                Some(reason) => Outcome::Skipped(reason.clone()),
+                None => run_test(&chart, &suite, test, &suite_dir),
+            };
+            results.push(TestResult {
+                file: relative.clone(),
+                suite: name,
+                it: test.it.clone(),
+                outcome,
+            });
+        }
+    }
+    Ok(results)
+}
+
+/// The suite files matching `patterns`, in path order.
+fn suite_files(dir: &Path, patterns: &[String]) -> Vec<PathBuf> {
+    let matchers: Vec<globset::GlobMatcher> = patterns
+        .iter()
+        .filter_map(|p| {
+            globset::GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .ok()
+                .map(|g| g.compile_matcher())
+        })
+        .collect();
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(relative) = path.strip_prefix(dir)
+                && matchers.iter().any(|m| m.is_match(relative))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn run_test(chart: &Chart, suite: &Suite, test: &Test, suite_dir: &Path) -> Outcome {
+    let setups = [&suite.setup, &test.setup];
+    let rendered = match render(chart, &setups, suite_dir) {
+        Ok(Ok(manifest)) => Ok(manifest),
+        Ok(Err(message)) => Err(message),
+        Err(broken) => return Outcome::Failed(vec![broken]),
+    };
+    let mut failures = Vec::new();
+    for assert in &test.asserts {
+        let templates: Vec<String> = match &assert.template {
+            Some(one) => vec![one.clone()],
+            None if !test.templates.is_empty() => test.templates.clone(),
+            None => suite.templates.clone(),
+        };
+        let label = format!("{} ({})", assert.kind, templates.join(", "));
+        let result = match &rendered {
+            Err(message) => assert::check(assert, &assert::Subject::Failed(message)),
+            Ok(manifest) => select(
+                manifest,
+                &chart.metadata.name,
+                &templates,
+                &suite.exclude_templates,
+                assert.document_index.or(test.document_index),
+            )
+            .and_then(|documents| assert::check(assert, &assert::Subject::Documents(&documents))),
+        };
+        if let Err(why) = result {
+            failures.push(format!("{label}: {why}"));
+        }
+    }
+    if failures.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(failures)
+    }
+}
+
+/// Renders with the suite's then the test's setup: the manifest, or the
+/// render's error message (for `failedTemplate`); the outer error is a
+/// setup that cannot work (a values file that does not read).
+fn render(
+    chart: &Chart,
+    setups: &[&Setup],
+    suite_dir: &Path,
+) -> Result<Result<crate::manifest::Manifest, String>, String> {
+    let mut values = Values::new();
+    for setup in setups {
+        for file in &setup.values {
+            let path = suite_dir.join(file);
+            let text = crate::values::read_values_file(&path).map_err(|e| e.to_string())?;
+            let parsed = crate::values::parse_values_text(&text, &path.display().to_string())
+                .map_err(|e| e.to_string())?;
+            crate::values::merge_maps(&mut values, parsed);
+        }
+    }
+    for setup in setups {
+        for (path, value) in &setup.set {
+            set_path(&mut values, path, value.clone());
+        }
+    }
+    let last = |pick: &dyn Fn(&Setup) -> Option<String>| setups.iter().rev().find_map(|s| pick(s));
+    let upgrade = setups
+        .iter()
+        .rev()
+        .find_map(|s| s.release_upgrade)
+        .unwrap_or(false);
+    let release = ReleaseInfo {
+        name: last(&|s| s.release_name.clone()).unwrap_or_else(|| "RELEASE-NAME".into()),
+        namespace: last(&|s| s.release_namespace.clone()).unwrap_or_else(|| "NAMESPACE".into()),
+        revision: setups
+            .iter()
+            .rev()
+            .find_map(|s| s.release_revision)
+            .unwrap_or(0),
+        is_install: !upgrade,
+        is_upgrade: upgrade,
+        service: "kinja".into(),
+    };
+    let mut capabilities = Capabilities::default();
+    let major = setups.iter().rev().find_map(|s| s.kube_major);
+    let minor = setups.iter().rev().find_map(|s| s.kube_minor);
+    if major.is_some() || minor.is_some() {
+        let current = &capabilities.kube_version;
+        let text = format!(
+            "v{}.{}.0",
+            major.unwrap_or(current.major),
+            minor.unwrap_or(current.minor)
+        );
+        capabilities.kube_version = KubeVersion::parse(&text)?;
+    }
+    if let Some(extra) = setups.iter().rev().find_map(|s| s.api_versions.clone()) {
+        capabilities.api_versions.extend(extra);
+    }
+    let mut chart = chart.clone();
+    if let Some(version) = last(&|s| s.chart_version.clone()) {
+        chart.metadata.version = version.clone();
+        chart
+            .metadata
+            .fields
+            .insert("version".into(), version.into());
+    }
+    if let Some(app_version) = last(&|s| s.chart_app_version.clone()) {
+        chart.metadata.app_version = Some(app_version.clone());
+        chart
+            .metadata
+            .fields
+            .insert("appVersion".into(), app_version.into());
+    }
+    Ok(
+        match crate::pipeline::render_any_release_name(
+            &chart,
+            &chart.default_values,
+            values,
+            &release,
+            &capabilities,
+        ) {
+            Ok(output) => Ok(output.manifest),
+            Err(crate::error::Error::Render(e)) => Err(e.message),
+            Err(other) => Err(other.to_string()),
+        },
+    )
+}
+
+/// Puts `value` at a dotted path (`image.tag`), making mappings on the way.
+fn set_path(values: &mut Values, path: &str, value: Value) {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop().unwrap_or_default();
+    let mut current = values;
+    for part in parts {
+        let entry = current
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Values::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Values::new());
+        }
+        current = entry.as_object_mut().expect("made a mapping just above");
+    }
+    current.insert(last.to_string(), value);
+}
+
+/// The documents of the named templates (globs, `templates/` optional),
+/// parsed; with `index`, only that document of each template.
+fn select(
+    manifest: &crate::manifest::Manifest,
+    chart_name: &str,
+    templates: &[String],
+    excluded: &[String],
+    index: Option<usize>,
+) -> Result<Vec<Value>, String> {
+    if templates.is_empty() {
+        return Err("no template to check: set `templates` in the suite, or `template` in the test or the assert".into());
+    }
+    let matcher = |patterns: &[String]| -> Result<globset::GlobSet, String> {
+        let mut set = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            let pattern = pattern.strip_prefix("templates/").unwrap_or(pattern);
+            set.add(
+                globset::GlobBuilder::new(pattern)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("template pattern {pattern:?}: {}", e.kind()))?,
+            );
+        }
+        set.build().map_err(|e| e.to_string())
+    };
+    let wanted = matcher(templates)?;
+    let unwanted = matcher(excluded)?;
+    let prefix = format!("{chart_name}/templates/");
+    let mut per_template: Vec<(String, Vec<Value>)> = Vec::new();
+    for document in manifest.documents() {
+        let Some(name) = document.source.strip_prefix(&prefix) else {
+            continue;
+        };
+        if !wanted.is_match(name) || unwanted.is_match(name) {
+            continue;
+        }
+        let value = crate::yaml::parse_value(&document.text).map_err(|e| e.to_string())?;
+        match per_template.iter_mut().find(|(n, _)| n == name) {
+            Some((_, documents)) => documents.push(value),
+            None => per_template.push((name.to_string(), vec![value])),
+        }
+    }
+    Ok(per_template
+        .into_iter()
+        .flat_map(|(_, documents)| match index {
+            Some(i) => documents.into_iter().nth(i).into_iter().collect::<Vec<_>>(),
+            None => documents,
+        })
+        .collect())
+}
+
+/// One line per test, the failures' messages under them, then the count.
+pub fn report_text(results: &[TestResult]) -> String {
+    let mut out = String::new();
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for result in results {
+        let (mark, details) = match &result.outcome {
+            Outcome::Passed => {
+                passed += 1;
+                ("PASS", Vec::new())
+            }
+            Outcome::Failed(messages) => {
+                failed += 1;
+                ("FAIL", messages.clone())
+            }
+            Outcome::Skipped(reason) => {
+                skipped += 1;
+                ("SKIP", vec![reason.clone()])
+            }
+        };
+        out.push_str(&format!("{mark}  {} › {}\n", result.suite, result.it));
+        for detail in details {
+            out.push_str(&format!("      {detail}\n"));
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed"));
+    if skipped > 0 {
+        out.push_str(&format!(", {skipped} skipped"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Whether any test failed.
+pub fn any_failed(results: &[TestResult]) -> bool {
+    results
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Failed(_)))
+}

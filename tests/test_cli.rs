@@ -1,0 +1,62 @@
+//! `kinja test`: helm-unittest suites against a chart's templates.
+
+mod common;
+
+use common::{TestChart, kinja, success};
+
+#[test]
+fn the_example_charts_suites_pass() {
+    let out = success(kinja().args(["test", "charts/seedapp"]));
+    assert!(out.ends_with("8 passed, 0 failed\n"), "{out}");
+    assert!(
+        out.contains("PASS  service › refuses an ExternalName service without a name"),
+        "{out}"
+    );
+}
+
+#[test]
+fn failures_say_what_and_where_broken_suites_fail_alone_and_the_exit_code_is_one() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "size: 2\n"),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}-cm\ndata:\n  size: \"{{ values.size }}\"\n",
+        ),
+        (
+            "tests/cm_test.yaml",
+            "suite: config\ntemplates: [cm.yaml]\ntests:\n  - it: holds the size\n    asserts:\n      - equal: {path: data.size, value: \"2\"}\n      - equal: {path: metadata.name, value: RELEASE-NAME-cm}\n  - it: is wrong on purpose\n    set:\n      size: 3\n    asserts:\n      - equal: {path: data.size, value: \"2\"}\n      - isKind: {of: ConfigMap}\n        not: true\n  - it: is skipped\n    skip: {reason: later}\n    asserts: []\n",
+        ),
+        (
+            "tests/broken_test.yaml",
+            "suite: broken\ntests:\n  - it: x\n    asserts:\n      - equalish: {path: a}\n",
+        ),
+        ("tests/bad_yaml_test.yaml", "suite: [\n"),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("PASS  config › holds the size"), "{out}");
+    assert!(
+        out.contains("FAIL  config › is wrong on purpose\n      equal (cm.yaml): data.size is \"3\", expected \"2\"\n      isKind (cm.yaml): isKind held, but `not: true` asks that it does not\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SKIP  config › is skipped\n      later\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "tests/broken_test.yaml: tests[0]: asserts[0]: `equalish` is not an assert kinja knows"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("tests/bad_yaml_test.yaml: line 2"), "{out}");
+    assert!(out.ends_with("1 passed, 3 failed, 1 skipped\n"), "{out}");
+    let filtered = success(kinja().arg("test").arg(chart.path()).args([
+        "--filter",
+        "holds",
+        "--file",
+        "tests/cm_test.yaml",
+    ]));
+    assert!(filtered.ends_with("1 passed, 0 failed\n"), "{filtered}");
+}
