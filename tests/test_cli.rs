@@ -60,3 +60,83 @@ fn failures_say_what_and_where_broken_suites_fail_alone_and_the_exit_code_is_one
     ]));
     assert!(filtered.ends_with("1 passed, 0 failed\n"), "{filtered}");
 }
+
+#[test]
+fn snapshots_are_written_once_compared_after_and_refused_missing_in_ci() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "size: 2\n"),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  size: \"{{ values.size }}\"\n",
+        ),
+        (
+            "tests/cm_test.yaml",
+            "templates: [cm.yaml]\ntests:\n  - it: looks as before\n    asserts:\n      - matchSnapshot: {}\n      - matchSnapshot: {path: data}\n",
+        ),
+    ]);
+    let snap = chart.path().join("tests/__snapshot__/cm_test.yaml.snap");
+    // In CI a missing snapshot fails and nothing is written.
+    let ci = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(ci.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&ci.stdout).contains("in CI a missing snapshot fails"));
+    assert!(!snap.exists());
+    // Outside CI the first run writes them and says so.
+    let first = success(kinja().arg("test").arg(chart.path()).env_remove("CI"));
+    assert!(
+        first.contains("2 new snapshot(s) written") && first.ends_with("1 passed, 0 failed\n"),
+        "{first}"
+    );
+    let written = std::fs::read_to_string(&snap).unwrap();
+    assert!(
+        written.starts_with("looks as before:\n  1: |\n    apiVersion: v1\n"),
+        "{written}"
+    );
+    assert!(written.contains("\n  2: |\n    size: \"2\"\n"), "{written}");
+    // The same render matches; a changed one fails with a diff; -u takes it.
+    assert!(
+        success(kinja().arg("test").arg(chart.path()).env("CI", "true"))
+            .ends_with("1 passed, 0 failed\n")
+    );
+    let unchanged = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .args(["-f", "tests/*_test.yaml", "--ci"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    assert_eq!(unchanged.status.code(), Some(0), "nothing changed yet");
+    std::fs::write(chart.path().join("values.yaml"), "size: 3\n").unwrap();
+    let differs = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&differs.stdout);
+    assert_eq!(differs.status.code(), Some(1));
+    assert!(
+        out.contains("snapshot 1 differs")
+            && out.contains("-  size: \"2\"\n")
+            && out.contains("+  size: \"3\"\n"),
+        "{out}"
+    );
+    assert!(
+        success(
+            kinja()
+                .arg("test")
+                .arg(chart.path())
+                .arg("-u")
+                .env_remove("CI")
+        )
+        .contains("snapshots written anew")
+    );
+    assert!(
+        success(kinja().arg("test").arg(chart.path()).env("CI", "true"))
+            .ends_with("1 passed, 0 failed\n")
+    );
+}

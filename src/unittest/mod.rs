@@ -9,7 +9,10 @@
 
 mod assert;
 mod path;
+mod snapshot;
 pub mod suite;
+
+pub use snapshot::SnapshotMode;
 
 use crate::chart::{Chart, ChartError};
 use crate::render::{Capabilities, KubeVersion, ReleaseInfo};
@@ -25,6 +28,14 @@ pub struct TestOptions {
     pub files: Vec<String>,
     /// Only tests whose suite or name holds this text.
     pub filter: Option<String>,
+    pub snapshots: SnapshotMode,
+}
+
+/// Every test's result, and what was written (new snapshots).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub results: Vec<TestResult>,
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +57,7 @@ pub struct TestResult {
 }
 
 /// Runs the suites of the chart folder `dir`.
-pub fn run(dir: &Path, options: &TestOptions) -> Result<Vec<TestResult>, ChartError> {
+pub fn run(dir: &Path, options: &TestOptions) -> Result<Report, ChartError> {
     let chart = Chart::load(dir)?;
     let patterns = if options.files.is_empty() {
         vec!["tests/*_test.yaml".to_string()]
@@ -54,6 +65,7 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Vec<TestResult>, ChartEr
         options.files.clone()
     };
     let mut results = Vec::new();
+    let mut notes = Vec::new();
     for file in suite_files(dir, &patterns) {
         let relative = file
             .strip_prefix(dir)
@@ -76,6 +88,18 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Vec<TestResult>, ChartEr
             }
         };
         let suite_dir = file.parent().unwrap_or(dir).to_path_buf();
+        let mut snapshots = match snapshot::Snapshots::open(&file, options.snapshots) {
+            Ok(snapshots) => snapshots,
+            Err(message) => {
+                results.push(TestResult {
+                    file: relative.clone(),
+                    suite: relative.clone(),
+                    it: "(its snapshots)".into(),
+                    outcome: Outcome::Failed(vec![message]),
+                });
+                continue;
+            }
+        };
         for test in &suite.tests {
             let name = if suite.name.is_empty() {
                 relative.clone()
@@ -90,7 +114,7 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Vec<TestResult>, ChartEr
             }
             let outcome = match suite.skip.as_ref().or(test.skip.as_ref()) {
                 Some(reason) => Outcome::Skipped(reason.clone()),
-                None => run_test(&chart, &suite, test, &suite_dir),
+                None => run_test(&chart, &suite, test, &suite_dir, &mut snapshots),
             };
             results.push(TestResult {
                 file: relative.clone(),
@@ -99,8 +123,17 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Vec<TestResult>, ChartEr
                 outcome,
             });
         }
+        match snapshots.finish() {
+            Ok(note) => notes.extend(note),
+            Err(message) => results.push(TestResult {
+                file: relative.clone(),
+                suite: relative.clone(),
+                it: "(its snapshots)".into(),
+                outcome: Outcome::Failed(vec![message]),
+            }),
+        }
     }
-    Ok(results)
+    Ok(Report { results, notes })
 }
 
 /// The suite files matching `patterns`, in path order.
@@ -136,7 +169,13 @@ fn suite_files(dir: &Path, patterns: &[String]) -> Vec<PathBuf> {
     found
 }
 
-fn run_test(chart: &Chart, suite: &Suite, test: &Test, suite_dir: &Path) -> Outcome {
+fn run_test(
+    chart: &Chart,
+    suite: &Suite,
+    test: &Test,
+    suite_dir: &Path,
+    snapshots: &mut snapshot::Snapshots,
+) -> Outcome {
     let setups = [&suite.setup, &test.setup];
     let rendered = match render(chart, &setups, suite_dir) {
         Ok(Ok(manifest)) => Ok(manifest),
@@ -144,6 +183,7 @@ fn run_test(chart: &Chart, suite: &Suite, test: &Test, suite_dir: &Path) -> Outc
         Err(broken) => return Outcome::Failed(vec![broken]),
     };
     let mut failures = Vec::new();
+    let mut snapshot_number = 0;
     for assert in &test.asserts {
         let templates: Vec<String> = match &assert.template {
             Some(one) => vec![one.clone()],
@@ -152,6 +192,29 @@ fn run_test(chart: &Chart, suite: &Suite, test: &Test, suite_dir: &Path) -> Outc
         };
         let label = format!("{} ({})", assert.kind, templates.join(", "));
         let result = match &rendered {
+            Ok(manifest) if assert.kind == "matchSnapshot" => select(
+                manifest,
+                &chart.metadata.name,
+                &templates,
+                &suite.exclude_templates,
+                assert.document_index.or(test.document_index),
+            )
+            .and_then(|documents| {
+                let mut outcome = Ok(());
+                for document in &documents {
+                    snapshot_number += 1;
+                    let value = match assert.params.get("path").and_then(Value::as_str) {
+                        Some(path) => path::lookup(document, &path::parse(path)?)
+                            .cloned()
+                            .unwrap_or(Value::Null),
+                        None => document.clone(),
+                    };
+                    if let Err(why) = snapshots.check(&test.it, snapshot_number, &value) {
+                        outcome = Err(why);
+                    }
+                }
+                outcome
+            }),
             Err(message) => assert::check(assert, &assert::Subject::Failed(message)),
             Ok(manifest) => select(
                 manifest,
@@ -327,8 +390,10 @@ fn select(
         .collect())
 }
 
-/// One line per test, the failures' messages under them, then the count.
-pub fn report_text(results: &[TestResult]) -> String {
+/// One line per test, the failures' messages under them, what was
+/// written, then the count.
+pub fn report_text(report: &Report) -> String {
+    let results = &report.results;
     let mut out = String::new();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for result in results {
@@ -351,6 +416,9 @@ pub fn report_text(results: &[TestResult]) -> String {
             out.push_str(&format!("      {detail}\n"));
         }
     }
+    for note in &report.notes {
+        out.push_str(&format!("{note}\n"));
+    }
     out.push_str(&format!("{passed} passed, {failed} failed"));
     if skipped > 0 {
         out.push_str(&format!(", {skipped} skipped"));
@@ -360,8 +428,9 @@ pub fn report_text(results: &[TestResult]) -> String {
 }
 
 /// Whether any test failed.
-pub fn any_failed(results: &[TestResult]) -> bool {
-    results
+pub fn any_failed(report: &Report) -> bool {
+    report
+        .results
         .iter()
         .any(|r| matches!(r.outcome, Outcome::Failed(_)))
 }

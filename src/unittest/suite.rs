@@ -155,6 +155,7 @@ pub const ASSERTS: &[&str] = &[
     "isNotSubset",
     "failedTemplate",
     "notFailedTemplate",
+    "matchSnapshot",
 ];
 
 fn read_assert(value: &Value) -> Result<Assert, String> {
