@@ -7,7 +7,7 @@ use common::{TestChart, kinja, success};
 #[test]
 fn the_example_charts_suites_pass() {
     let out = success(kinja().args(["test", "charts/seedapp"]));
-    assert!(out.ends_with("8 passed, 0 failed\n"), "{out}");
+    assert!(out.ends_with("10 passed, 0 failed\n"), "{out}");
     assert!(
         out.contains("PASS  service › refuses an ExternalName service without a name"),
         "{out}"

@@ -7,6 +7,8 @@ use serde_json::Value;
 /// What one assert sees: the selected documents (parsed), or the render's error.
 pub enum Subject<'a> {
     Documents(&'a [Value]),
+    /// A template's text as rendered (`NOTES.txt`), for the raw asserts.
+    Raw(&'a str),
     Failed(&'a str),
 }
 
@@ -63,15 +65,37 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
         "notFailedTemplate" => {
             return Ok(match subject {
                 Subject::Failed(error) => Err(format!("the render failed: {error}")),
-                Subject::Documents(_) => Ok(()),
+                Subject::Documents(_) | Subject::Raw(_) => Ok(()),
             });
         }
         _ => {}
     }
+    if assert.kind.ends_with("Raw") {
+        let raw = match subject {
+            Subject::Raw(raw) => *raw,
+            Subject::Failed(error) => return Ok(Err(format!("the render failed: {error}"))),
+            Subject::Documents(_) => {
+                return Err(format!(
+                    "{} checks a template's text: use it with `template: NOTES.txt`",
+                    assert.kind
+                ));
+            }
+        };
+        return raw_verdict(assert, raw, &text);
+    }
     let documents = match subject {
         Subject::Documents(documents) => *documents,
+        Subject::Raw(_) => {
+            return Err(format!(
+                "{} checks documents, not a template's text",
+                assert.kind
+            ));
+        }
         Subject::Failed(error) => return Ok(Err(format!("the render failed: {error}"))),
     };
+    if assert.kind == "containsDocument" {
+        return contains_document(p, documents, &text);
+    }
     if assert.kind == "hasDocuments" {
         let count = p
             .get("count")
@@ -228,27 +252,56 @@ fn on_document(
                 format!("the apiVersion is {version:?}, not {of:?}"),
             )
         }
-        "lengthEqual" => {
-            let (path, found) = at_path()?;
+        "lengthEqual" | "notLengthEqual" => {
             let count = assert
                 .params
                 .get("count")
                 .and_then(Value::as_u64)
                 .ok_or("lengthEqual needs `count`")?;
-            let length = match &found {
-                Some(Value::Array(a)) => a.len() as u64,
-                Some(Value::Object(o)) => o.len() as u64,
-                _ => {
-                    return Ok(Err(format!(
-                        "{path} is {}, not a list or mapping",
-                        show(&found)
-                    )));
-                }
+            let paths: Vec<String> = match assert.params.get("paths") {
+                Some(Value::Array(paths)) => paths
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect(),
+                _ => vec![text("path")?],
             };
-            verdict(
-                length == count,
-                format!("{path} has {length} entries, not {count}"),
-            )
+            let mut lengths = Vec::new();
+            for path in paths {
+                let found = path::lookup(document, &path::parse(&path)?).cloned();
+                let length = match &found {
+                    Some(Value::Array(a)) => a.len() as u64,
+                    Some(Value::Object(o)) => o.len() as u64,
+                    _ => {
+                        return Ok(Err(format!(
+                            "{path} is {}, not a list or mapping",
+                            show(&found)
+                        )));
+                    }
+                };
+                lengths.push((path, length));
+            }
+            let equal = assert.kind == "lengthEqual";
+            match lengths
+                .iter()
+                .find(|(_, length)| (*length == count) != equal)
+            {
+                None => Ok(()),
+                Some((path, length)) if equal => {
+                    Err(format!("{path} has {length} entries, not {count}"))
+                }
+                Some((path, _)) => Err(format!("{path} has {count} entries")),
+            }
+        }
+        "isType" | "isNotType" => {
+            let (path, found) = at_path()?;
+            let wanted = text("type")?;
+            let actual = found.as_ref().map_or("nil", go_type);
+            let same = actual == wanted || friendly_type(actual) == wanted;
+            if assert.kind == "isType" {
+                verdict(same, format!("{path} is a {actual}, not a {wanted}"))
+            } else {
+                verdict(!same, format!("{path} is a {actual}"))
+            }
         }
         "isSubset" | "isNotSubset" => {
             let (path, found) = at_path()?;
@@ -265,6 +318,87 @@ fn on_document(
         }
         other => return Err(format!("`{other}` is not an assert kinja knows")),
     })
+}
+
+fn raw_verdict(assert: &Assert, raw: &str, text: &Text) -> Result<Result<(), String>, String> {
+    Ok(match assert.kind.as_str() {
+        "equalRaw" | "notEqualRaw" => {
+            let expected = text("value")?;
+            let same = raw == expected;
+            match (assert.kind == "equalRaw", same) {
+                (true, true) | (false, false) => Ok(()),
+                (true, false) => Err(format!("the text is {raw:?}, expected {expected:?}")),
+                (false, true) => Err(format!("the text is {expected:?}")),
+            }
+        }
+        _ => {
+            let pattern = text("pattern")?;
+            let re = regex::Regex::new(&pattern).map_err(|e| format!("pattern: {e}"))?;
+            let matches = re.is_match(raw);
+            if (assert.kind == "matchRegexRaw") == matches {
+                Ok(())
+            } else if matches {
+                Err(format!("the text {raw:?} matches {pattern:?}"))
+            } else {
+                Err(format!("the text {raw:?} does not match {pattern:?}"))
+            }
+        }
+    })
+}
+
+/// `containsDocument`: some document has that kind and apiVersion (and name, namespace).
+fn contains_document(
+    p: &serde_json::Map<String, Value>,
+    documents: &[Value],
+    text: &Text,
+) -> Result<Result<(), String>, String> {
+    let kind = text("kind")?;
+    let api_version = text("apiVersion")?;
+    let name = p.get("name").and_then(Value::as_str);
+    let namespace = p.get("namespace").and_then(Value::as_str);
+    let field = |d: &Value, path: &[&str]| {
+        path.iter()
+            .try_fold(d, |v, k| v.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let found = documents.iter().any(|d| {
+        field(d, &["kind"]).as_deref() == Some(kind.as_str())
+            && field(d, &["apiVersion"]).as_deref() == Some(api_version.as_str())
+            && name.is_none_or(|n| field(d, &["metadata", "name"]).as_deref() == Some(n))
+            && namespace.is_none_or(|n| field(d, &["metadata", "namespace"]).as_deref() == Some(n))
+    });
+    Ok(if found {
+        Ok(())
+    } else {
+        Err(format!(
+            "no document is a {api_version} {kind}{}",
+            name.map(|n| format!(" named {n}")).unwrap_or_default()
+        ))
+    })
+}
+
+/// A value's Go type, as helm-unittest names it (`string`, `int`, `float64`,
+/// `bool`, `map[string]interface {}`, `[]interface {}`).
+fn go_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nil",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(_) => "int",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+    }
+}
+
+/// The short names kinja also takes: `map`, `slice`.
+fn friendly_type(go: &str) -> &str {
+    match go {
+        "[]interface {}" => "slice",
+        "map[string]interface {}" => "map",
+        other => other,
+    }
 }
 
 /// Whether every key of `part` is in `whole` with the same value, deeply;

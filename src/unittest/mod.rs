@@ -178,7 +178,7 @@ fn run_test(
 ) -> Outcome {
     let setups = [&suite.setup, &test.setup];
     let rendered = match render(chart, &setups, suite_dir) {
-        Ok(Ok(manifest)) => Ok(manifest),
+        Ok(Ok(rendered)) => Ok(rendered),
         Ok(Err(message)) => Err(message),
         Err(broken) => return Outcome::Failed(vec![broken]),
     };
@@ -191,39 +191,59 @@ fn run_test(
             None => suite.templates.clone(),
         };
         let label = format!("{} ({})", assert.kind, templates.join(", "));
+        let documents = |rendered: &Rendered| {
+            let selected = select(
+                &rendered.manifest,
+                &chart.metadata.name,
+                &templates,
+                &suite.exclude_templates,
+                assert.document_index.or(test.document_index),
+            )?;
+            match assert
+                .document_selector
+                .as_ref()
+                .or(test.document_selector.as_ref())
+            {
+                Some(selector) => apply_selector(selected, selector),
+                None => Ok(selected),
+            }
+        };
         let result = match &rendered {
-            Ok(manifest) if assert.kind == "matchSnapshot" => select(
-                manifest,
-                &chart.metadata.name,
-                &templates,
-                &suite.exclude_templates,
-                assert.document_index.or(test.document_index),
-            )
-            .and_then(|documents| {
-                let mut outcome = Ok(());
-                for document in &documents {
-                    snapshot_number += 1;
-                    let value = match assert.params.get("path").and_then(Value::as_str) {
-                        Some(path) => path::lookup(document, &path::parse(path)?)
-                            .cloned()
-                            .unwrap_or(Value::Null),
-                        None => document.clone(),
-                    };
-                    if let Err(why) = snapshots.check(&test.it, snapshot_number, &value) {
-                        outcome = Err(why);
-                    }
-                }
-                outcome
-            }),
             Err(message) => assert::check(assert, &assert::Subject::Failed(message)),
-            Ok(manifest) => select(
-                manifest,
-                &chart.metadata.name,
-                &templates,
-                &suite.exclude_templates,
-                assert.document_index.or(test.document_index),
-            )
-            .and_then(|documents| assert::check(assert, &assert::Subject::Documents(&documents))),
+            Ok(rendered) if assert.kind.ends_with("Raw") => {
+                let is_notes = templates
+                    .iter()
+                    .all(|t| t.trim_start_matches("templates/") == "NOTES.txt");
+                match (&rendered.notes, is_notes) {
+                    (Some(notes), true) => assert::check(assert, &assert::Subject::Raw(notes)),
+                    (None, true) => Err("the chart has no templates/NOTES.txt".into()),
+                    (_, false) => Err(format!(
+                        "{} checks NOTES.txt: set `template: NOTES.txt`",
+                        assert.kind
+                    )),
+                }
+            }
+            Ok(rendered) if assert.kind == "matchSnapshot" => {
+                documents(rendered).and_then(|documents| {
+                    let mut outcome = Ok(());
+                    for document in &documents {
+                        snapshot_number += 1;
+                        let value = match assert.params.get("path").and_then(Value::as_str) {
+                            Some(path) => path::lookup(document, &path::parse(path)?)
+                                .cloned()
+                                .unwrap_or(Value::Null),
+                            None => document.clone(),
+                        };
+                        if let Err(why) = snapshots.check(&test.it, snapshot_number, &value) {
+                            outcome = Err(why);
+                        }
+                    }
+                    outcome
+                })
+            }
+            Ok(rendered) => documents(rendered).and_then(|documents| {
+                assert::check(assert, &assert::Subject::Documents(&documents))
+            }),
         };
         if let Err(why) = result {
             failures.push(format!("{label}: {why}"));
@@ -243,7 +263,7 @@ fn render(
     chart: &Chart,
     setups: &[&Setup],
     suite_dir: &Path,
-) -> Result<Result<crate::manifest::Manifest, String>, String> {
+) -> Result<Result<Rendered, String>, String> {
     let mut values = Values::new();
     for setup in setups {
         for file in &setup.values {
@@ -315,11 +335,48 @@ fn render(
             &release,
             &capabilities,
         ) {
-            Ok(output) => Ok(output.manifest),
+            Ok(output) => Ok(Rendered {
+                manifest: output.manifest,
+                notes: output.notes,
+            }),
             Err(crate::error::Error::Render(e)) => Err(e.message),
             Err(other) => Err(other.to_string()),
         },
     )
+}
+
+/// A render for the asserts: its documents and its notes.
+struct Rendered {
+    manifest: crate::manifest::Manifest,
+    notes: Option<String>,
+}
+
+/// The documents a `documentSelector` picks: one (or, with `matchMany`,
+/// several) whose value at its path is its value.
+fn apply_selector(documents: Vec<Value>, selector: &suite::Selector) -> Result<Vec<Value>, String> {
+    let steps = path::parse(&selector.path)?;
+    let picked: Vec<Value> = documents
+        .into_iter()
+        .filter(|d| match (path::lookup(d, &steps), &selector.value) {
+            (Some(found), Some(wanted)) => found == wanted,
+            (Some(_), None) => true,
+            (None, _) => false,
+        })
+        .collect();
+    if picked.is_empty() && !selector.skip_empty_templates {
+        return Err(format!(
+            "documentSelector: no document has {} as asked",
+            selector.path
+        ));
+    }
+    if picked.len() > 1 && !selector.match_many {
+        return Err(format!(
+            "documentSelector: {} documents match {}; set matchMany: true to check them all",
+            picked.len(),
+            selector.path
+        ));
+    }
+    Ok(picked)
 }
 
 /// Puts `value` at a dotted path (`image.tag`), making mappings on the way.
@@ -433,4 +490,52 @@ pub fn any_failed(report: &Report) -> bool {
         .results
         .iter()
         .any(|r| matches!(r.outcome, Outcome::Failed(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_selector_picks_one_document_unless_many_are_allowed() {
+        let docs = vec![
+            json!({"kind": "Service", "metadata": {"name": "a"}}),
+            json!({"kind": "Service", "metadata": {"name": "b"}}),
+            json!({"kind": "Deployment"}),
+        ];
+        let selector = |value: Option<Value>, many: bool, skip: bool| suite::Selector {
+            path: "kind".into(),
+            value,
+            match_many: many,
+            skip_empty_templates: skip,
+        };
+        let one = apply_selector(
+            docs.clone(),
+            &selector(Some(json!("Deployment")), false, false),
+        )
+        .unwrap();
+        assert_eq!(one, [json!({"kind": "Deployment"})]);
+        let error = apply_selector(
+            docs.clone(),
+            &selector(Some(json!("Service")), false, false),
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("2 documents match kind; set matchMany"),
+            "{error}"
+        );
+        assert_eq!(
+            apply_selector(docs.clone(), &selector(Some(json!("Service")), true, false))
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(apply_selector(docs.clone(), &selector(Some(json!("Pod")), false, false)).is_err());
+        assert!(
+            apply_selector(docs, &selector(Some(json!("Pod")), false, true))
+                .unwrap()
+                .is_empty()
+        );
+    }
 }

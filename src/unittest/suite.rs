@@ -39,6 +39,7 @@ pub struct Test {
     pub setup: Setup,
     pub templates: Vec<String>,
     pub document_index: Option<usize>,
+    pub document_selector: Option<Selector>,
     pub skip: Option<String>,
     pub asserts: Vec<Assert>,
 }
@@ -51,6 +52,19 @@ pub struct Assert {
     pub not: bool,
     pub template: Option<String>,
     pub document_index: Option<usize>,
+    pub document_selector: Option<Selector>,
+}
+
+/// `documentSelector`: the documents whose value at `path` is `value`
+/// (or that have `path`, without a value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    pub path: String,
+    pub value: Option<Value>,
+    /// More than one document may match.
+    pub match_many: bool,
+    /// A template with no matching document is passed over, not an error.
+    pub skip_empty_templates: bool,
 }
 
 /// Reads a suite; the error is a message for the user.
@@ -107,6 +121,7 @@ fn read_test(value: &Value) -> Result<Test, String> {
         "template",
         "templates",
         "documentIndex",
+        "documentSelector",
         "skip",
         "asserts",
     ];
@@ -128,6 +143,7 @@ fn read_test(value: &Value) -> Result<Test, String> {
         setup: read_setup(map)?,
         templates,
         document_index: index_at(map, "documentIndex")?,
+        document_selector: selector_at(map)?,
         skip: skip_reason(map)?,
         asserts,
     })
@@ -156,13 +172,21 @@ pub const ASSERTS: &[&str] = &[
     "failedTemplate",
     "notFailedTemplate",
     "matchSnapshot",
+    "containsDocument",
+    "isType",
+    "isNotType",
+    "notLengthEqual",
+    "equalRaw",
+    "notEqualRaw",
+    "matchRegexRaw",
+    "notMatchRegexRaw",
 ];
 
 fn read_assert(value: &Value) -> Result<Assert, String> {
     let Value::Object(map) = value else {
         return Err("an assert is a mapping (equal: {path, value}, ...)".into());
     };
-    let options = ["not", "template", "documentIndex"];
+    let options = ["not", "template", "documentIndex", "documentSelector"];
     let kinds: Vec<&String> = map
         .keys()
         .filter(|k| !options.contains(&k.as_str()))
@@ -198,6 +222,7 @@ fn read_assert(value: &Value) -> Result<Assert, String> {
         not: matches!(map.get("not"), Some(Value::Bool(true))),
         template: text_at(map, "template"),
         document_index: index_at(map, "documentIndex")?,
+        document_selector: selector_at(map)?,
     })
 }
 
@@ -298,6 +323,24 @@ fn index_at(map: &Map<String, Value>, key: &str) -> Result<Option<usize>, String
             _ => Err(format!("`{key}` is a document number (0, 1, ...)")),
         },
     }
+}
+
+fn selector_at(map: &Map<String, Value>) -> Result<Option<Selector>, String> {
+    let Some(selector) = object_at(map, "documentSelector")? else {
+        return Ok(None);
+    };
+    refuse_unknown(
+        selector,
+        &["path", "value", "matchMany", "skipEmptyTemplates"],
+        "documentSelector",
+    )?;
+    let path = text_at(selector, "path").ok_or("documentSelector needs `path`")?;
+    Ok(Some(Selector {
+        path,
+        value: selector.get("value").cloned(),
+        match_many: matches!(selector.get("matchMany"), Some(Value::Bool(true))),
+        skip_empty_templates: matches!(selector.get("skipEmptyTemplates"), Some(Value::Bool(true))),
+    }))
 }
 
 fn skip_reason(map: &Map<String, Value>) -> Result<Option<String>, String> {
