@@ -140,3 +140,44 @@ fn snapshots_are_written_once_compared_after_and_refused_missing_in_ci() {
             .ends_with("1 passed, 0 failed\n")
     );
 }
+
+#[test]
+fn junit_output_and_fail_fast_as_helm_unittest_spells_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("reports/junit.xml");
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    let out = success(
+        kinja()
+            .args(["test", "charts/seedapp", "-t", "junit", "-o"])
+            .arg(&report),
+    );
+    assert!(out.ends_with("10 passed, 0 failed\n"), "{out}");
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<testsuites tests=\"10\" failures=\"0\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<testcase classname=\"tests/service_test.yaml\" name=\"refuses an ExternalName service without a name\"/>"), "{xml}");
+    // --fail-fast stops at the first failure.
+    let chart = TestChart::new(&[
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+        ),
+        (
+            "tests/a_test.yaml",
+            "templates: [cm.yaml]\ntests:\n  - it: fails\n    asserts:\n      - isKind: {of: Secret}\n  - it: would pass\n    asserts:\n      - isKind: {of: ConfigMap}\n",
+        ),
+    ]);
+    let output = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .arg("--fail-fast")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.ends_with("0 passed, 1 failed\n") && !out.contains("would pass"),
+        "{out}"
+    );
+}

@@ -8,10 +8,12 @@
 //! Snapshots, document selectors, JUnit and coverage come next.
 
 mod assert;
+mod junit;
 mod path;
 mod snapshot;
 pub mod suite;
 
+pub use junit::junit_xml;
 pub use snapshot::SnapshotMode;
 
 use crate::chart::{Chart, ChartError};
@@ -29,6 +31,8 @@ pub struct TestOptions {
     /// Only tests whose suite or name holds this text.
     pub filter: Option<String>,
     pub snapshots: SnapshotMode,
+    /// Stop at the first failed test.
+    pub fail_fast: bool,
 }
 
 /// Every test's result, and what was written (new snapshots).
@@ -116,12 +120,16 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Report, ChartError> {
                 Some(reason) => Outcome::Skipped(reason.clone()),
                 None => run_test(&chart, &suite, test, &suite_dir, &mut snapshots),
             };
+            let failed = matches!(outcome, Outcome::Failed(_));
             results.push(TestResult {
                 file: relative.clone(),
                 suite: name,
                 it: test.it.clone(),
                 outcome,
             });
+            if failed && options.fail_fast {
+                break;
+            }
         }
         match snapshots.finish() {
             Ok(note) => notes.extend(note),
@@ -131,6 +139,13 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Report, ChartError> {
                 it: "(its snapshots)".into(),
                 outcome: Outcome::Failed(vec![message]),
             }),
+        }
+        if options.fail_fast
+            && results
+                .iter()
+                .any(|r| matches!(r.outcome, Outcome::Failed(_)))
+        {
+            break;
         }
     }
     Ok(Report { results, notes })
