@@ -68,88 +68,120 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Report, ChartError> {
     } else {
         options.files.clone()
     };
-    let mut results = Vec::new();
-    let mut notes = Vec::new();
-    for file in suite_files(dir, &patterns) {
-        let relative = file
-            .strip_prefix(dir)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        let read = std::fs::read_to_string(&file)
-            .map_err(|e| crate::input::io_reason(&e))
-            .and_then(|text| suite::read(&text));
-        let suite = match read {
-            Ok(suite) => suite,
-            Err(message) => {
-                results.push(TestResult {
-                    file: relative.clone(),
-                    suite: relative.clone(),
-                    it: "(the suite)".into(),
-                    outcome: Outcome::Failed(vec![format!("{relative}: {message}")]),
-                });
-                continue;
-            }
-        };
-        let suite_dir = file.parent().unwrap_or(dir).to_path_buf();
-        let mut snapshots = match snapshot::Snapshots::open(&file, options.snapshots) {
-            Ok(snapshots) => snapshots,
-            Err(message) => {
-                results.push(TestResult {
-                    file: relative.clone(),
-                    suite: relative.clone(),
-                    it: "(its snapshots)".into(),
-                    outcome: Outcome::Failed(vec![message]),
-                });
-                continue;
-            }
-        };
-        for test in &suite.tests {
-            let name = if suite.name.is_empty() {
-                relative.clone()
-            } else {
-                suite.name.clone()
-            };
-            if let Some(filter) = &options.filter
-                && !name.contains(filter.as_str())
-                && !test.it.contains(filter.as_str())
-            {
-                continue;
-            }
-            let outcome = match suite.skip.as_ref().or(test.skip.as_ref()) {
-                Some(reason) => Outcome::Skipped(reason.clone()),
-                None => run_test(&chart, &suite, test, &suite_dir, &mut snapshots),
-            };
-            let failed = matches!(outcome, Outcome::Failed(_));
-            results.push(TestResult {
-                file: relative.clone(),
-                suite: name,
-                it: test.it.clone(),
-                outcome,
-            });
-            if failed && options.fail_fast {
+    let files = suite_files(dir, &patterns);
+    let mut report = Report::default();
+    if options.fail_fast {
+        // In order, to stop at the first failure.
+        for file in &files {
+            let (results, notes) = run_suite(&chart, dir, file, options);
+            let failed = results
+                .iter()
+                .any(|r| matches!(r.outcome, Outcome::Failed(_)));
+            report.results.extend(results);
+            report.notes.extend(notes);
+            if failed {
                 break;
             }
         }
-        match snapshots.finish() {
-            Ok(note) => notes.extend(note),
-            Err(message) => results.push(TestResult {
+    } else {
+        // Suites on all cores; results in path order.
+        let size = |file: &PathBuf| std::fs::metadata(file).map_or(0, |m| m.len() as usize);
+        for (results, notes) in
+            crate::parallel::map(&files, size, |file| run_suite(&chart, dir, file, options))
+        {
+            report.results.extend(results);
+            report.notes.extend(notes);
+        }
+    }
+    Ok(report)
+}
+
+/// One suite file's results and what it wrote (snapshots).
+fn run_suite(
+    chart: &Chart,
+    dir: &Path,
+    file: &Path,
+    options: &TestOptions,
+) -> (Vec<TestResult>, Vec<String>) {
+    let relative = file.strip_prefix(dir).unwrap_or(file).display().to_string();
+    let broken = |it: &str, message: String| {
+        (
+            vec![TestResult {
                 file: relative.clone(),
                 suite: relative.clone(),
-                it: "(its snapshots)".into(),
+                it: it.into(),
                 outcome: Outcome::Failed(vec![message]),
-            }),
-        }
-        if options.fail_fast
-            && results
-                .iter()
-                .any(|r| matches!(r.outcome, Outcome::Failed(_)))
+            }],
+            Vec::new(),
+        )
+    };
+    let read = std::fs::read_to_string(file)
+        .map_err(|e| crate::input::io_reason(&e))
+        .and_then(|text| suite::read(&text));
+    let suite = match read {
+        Ok(suite) => suite,
+        Err(message) => return broken("(the suite)", format!("{relative}: {message}")),
+    };
+    let suite_dir = file.parent().unwrap_or(dir).to_path_buf();
+    let mut snapshots = match snapshot::Snapshots::open(file, options.snapshots) {
+        Ok(snapshots) => snapshots,
+        Err(message) => return broken("(its snapshots)", message),
+    };
+    // Each distinct setup renders once: tests that only assert differently share it.
+    let mut renders: std::collections::HashMap<String, std::rc::Rc<RenderResult>> =
+        std::collections::HashMap::new();
+    let mut results = Vec::new();
+    for test in &suite.tests {
+        let name = if suite.name.is_empty() {
+            relative.clone()
+        } else {
+            suite.name.clone()
+        };
+        if let Some(filter) = &options.filter
+            && !name.contains(filter.as_str())
+            && !test.it.contains(filter.as_str())
         {
+            continue;
+        }
+        let outcome = match suite.skip.as_ref().or(test.skip.as_ref()) {
+            Some(reason) => Outcome::Skipped(reason.clone()),
+            None => {
+                let setups = [&suite.setup, &test.setup];
+                let key = format!("{setups:?}");
+                let rendered = renders
+                    .entry(key)
+                    .or_insert_with(|| std::rc::Rc::new(render(chart, &setups, &suite_dir)))
+                    .clone();
+                run_test(chart, &suite, test, &rendered, &mut snapshots)
+            }
+        };
+        let failed = matches!(outcome, Outcome::Failed(_));
+        results.push(TestResult {
+            file: relative.clone(),
+            suite: name,
+            it: test.it.clone(),
+            outcome,
+        });
+        if failed && options.fail_fast {
             break;
         }
     }
-    Ok(Report { results, notes })
+    let mut notes = Vec::new();
+    match snapshots.finish() {
+        Ok(note) => notes.extend(note),
+        Err(message) => results.push(TestResult {
+            file: relative.clone(),
+            suite: relative,
+            it: "(its snapshots)".into(),
+            outcome: Outcome::Failed(vec![message]),
+        }),
+    }
+    (results, notes)
 }
+
+/// A render for a test: the documents and notes, the render's error (for
+/// `failedTemplate`), or a setup that cannot work (the outer error).
+type RenderResult = Result<Result<Rendered, String>, String>;
 
 /// The suite files matching `patterns`, in path order.
 fn suite_files(dir: &Path, patterns: &[String]) -> Vec<PathBuf> {
@@ -188,14 +220,13 @@ fn run_test(
     chart: &Chart,
     suite: &Suite,
     test: &Test,
-    suite_dir: &Path,
+    rendered: &RenderResult,
     snapshots: &mut snapshot::Snapshots,
 ) -> Outcome {
-    let setups = [&suite.setup, &test.setup];
-    let rendered = match render(chart, &setups, suite_dir) {
+    let rendered = match rendered {
         Ok(Ok(rendered)) => Ok(rendered),
         Ok(Err(message)) => Err(message),
-        Err(broken) => return Outcome::Failed(vec![broken]),
+        Err(broken) => return Outcome::Failed(vec![broken.clone()]),
     };
     let mut failures = Vec::new();
     let mut snapshot_number = 0;
