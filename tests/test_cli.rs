@@ -31,6 +31,10 @@ fn failures_say_what_and_where_broken_suites_fail_alone_and_the_exit_code_is_one
             "suite: broken\ntests:\n  - it: x\n    asserts:\n      - equalish: {path: a}\n",
         ),
         ("tests/bad_yaml_test.yaml", "suite: [\n"),
+        (
+            "tests/typo_test.yaml",
+            "suite: typo\ntemplates: [cmm.yaml]\ntests:\n  - it: counts nothing\n    asserts:\n      - hasDocuments: {count: 0}\n",
+        ),
     ]);
     let output = kinja().arg("test").arg(chart.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -51,7 +55,11 @@ fn failures_say_what_and_where_broken_suites_fail_alone_and_the_exit_code_is_one
         "{out}"
     );
     assert!(out.contains("tests/bad_yaml_test.yaml: line 2"), "{out}");
-    assert!(out.ends_with("1 passed, 3 failed, 1 skipped\n"), "{out}");
+    assert!(
+        out.contains("FAIL  typo › counts nothing\n      hasDocuments (cmm.yaml): no template cmm.yaml in the chart"),
+        "a misspelt template is no pass: {out}"
+    );
+    assert!(out.ends_with("1 passed, 4 failed, 1 skipped\n"), "{out}");
     let filtered = success(kinja().arg("test").arg(chart.path()).args([
         "--filter",
         "holds",

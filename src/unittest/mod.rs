@@ -240,7 +240,7 @@ fn run_test(
         let documents = |rendered: &Rendered| {
             let selected = select(
                 &rendered.manifest,
-                &chart.metadata.name,
+                chart,
                 &templates,
                 &suite.exclude_templates,
                 assert.document_index.or(test.document_index),
@@ -446,11 +446,12 @@ fn set_path(values: &mut Values, path: &str, value: Value) {
 /// parsed; with `index`, only that document of each template.
 fn select(
     manifest: &crate::manifest::Manifest,
-    chart_name: &str,
+    chart: &Chart,
     templates: &[String],
     excluded: &[String],
     index: Option<usize>,
 ) -> Result<Vec<Value>, String> {
+    let chart_name = &chart.metadata.name;
     if templates.is_empty() {
         return Err("no template to check: set `templates` in the suite, or `template` in the test or the assert".into());
     }
@@ -469,6 +470,15 @@ fn select(
     };
     let wanted = matcher(templates)?;
     let unwanted = matcher(excluded)?;
+    // A pattern no template file matches is a mistake, not zero documents.
+    for pattern in templates {
+        let one = matcher(std::slice::from_ref(pattern))?;
+        if !chart.templates.iter().any(|t| one.is_match(&t.name)) {
+            return Err(format!(
+                "no template {pattern} in the chart (templates are named from templates/, like deployment.yaml)"
+            ));
+        }
+    }
     let prefix = format!("{chart_name}/templates/");
     let mut per_template: Vec<(String, Vec<Value>)> = Vec::new();
     for document in manifest.documents() {
