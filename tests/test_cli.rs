@@ -189,3 +189,57 @@ fn junit_output_and_fail_fast_as_helm_unittest_spells_them() {
         "{out}"
     );
 }
+
+#[test]
+fn not_index_and_update_behave_as_in_helm_unittest() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "replicas: 3\nbroken: false\n"),
+        (
+            "templates/rbac.yaml",
+            "{% if values.broken %}{{ fail(\"asked to fail\") }}{% endif %}\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: s\n",
+        ),
+        (
+            "tests/rbac_test.yaml",
+            "templates: [rbac.yaml]\ntests:\n  - it: counts documents in the order the template wrote them\n    asserts:\n      - isKind: {of: Role}\n        documentIndex: 0\n  - it: refuses an index past the end\n    asserts:\n      - isKind: {of: Role}\n        documentIndex: 5\n  - it: does not flip a failed render\n    set: {broken: true}\n    asserts:\n      - isKind: {of: Service}\n        not: true\n  - it: applies not to each document\n    asserts:\n      - isKind: {of: Role}\n        not: true\n  - it: compares the whole message\n    set: {broken: true}\n    asserts:\n      - failedTemplate: {errorMessage: asked}\n  - it: snaps\n    asserts:\n      - matchSnapshot: {}\n",
+        ),
+    ]);
+    let out = String::from_utf8_lossy(
+        &kinja()
+            .arg("test")
+            .arg(chart.path())
+            .env_remove("CI")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(
+        out.contains(
+            "PASS  tests/rbac_test.yaml › counts documents in the order the template wrote them"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("documentIndex 5 is out of range: rbac.yaml rendered 2 document(s)"),
+        "{out}"
+    );
+    assert!(out.contains("FAIL  tests/rbac_test.yaml › does not flip a failed render\n      isKind (rbac.yaml): the render failed: asked to fail"), "{out}");
+    assert!(out.contains("FAIL  tests/rbac_test.yaml › applies not to each document\n      isKind (rbac.yaml): document 0: isKind held"), "{out}");
+    assert!(
+        out.contains("FAIL  tests/rbac_test.yaml › compares the whole message"),
+        "{out}"
+    );
+    // -u with a filter keeps the snapshots of the tests that did not run.
+    let snap = chart.path().join("tests/__snapshot__/rbac_test.yaml.snap");
+    assert!(std::fs::read_to_string(&snap).unwrap().contains("snaps:"));
+    kinja()
+        .arg("test")
+        .arg(chart.path())
+        .args(["-u", "--filter", "counts"])
+        .output()
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&snap).unwrap().contains("snaps:"),
+        "the other test's snapshot is kept"
+    );
+}

@@ -12,21 +12,36 @@ pub enum Subject<'a> {
     Failed(&'a str),
 }
 
-/// Runs `assert`; `Err` is the failure message for the user.
+/// Runs `assert`; `Err` is the failure message for the user. `not: true`
+/// flips each document's verdict (as helm-unittest does), never a broken
+/// assert, a failed render or a wrong type, which fail either way.
 pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
-    let outcome = evaluate(assert, subject)?;
-    match (outcome, assert.not) {
-        (Ok(()), false) | (Err(_), true) => Ok(()),
-        (Err(why), false) => Err(why),
-        (Ok(()), true) => Err(format!(
-            "{} held, but `not: true` asks that it does not",
-            assert.kind
-        )),
+    const WHOLE: &[&str] = &[
+        "failedTemplate",
+        "notFailedTemplate",
+        "hasDocuments",
+        "containsDocument",
+        "equalRaw",
+        "notEqualRaw",
+        "matchRegexRaw",
+        "notMatchRegexRaw",
+    ];
+    if WHOLE.contains(&assert.kind.as_str()) {
+        return negated(assert, evaluate(assert, subject)?);
     }
-}
-
-/// The assert's own verdict (before `not`); the outer error is a broken assert.
-fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, String> {
+    let documents = match subject {
+        Subject::Documents([]) => {
+            return Err("the templates rendered no document to check".into());
+        }
+        Subject::Documents(documents) => *documents,
+        Subject::Failed(error) => return Err(format!("the render failed: {error}")),
+        Subject::Raw(_) => {
+            return Err(format!(
+                "{} checks documents, not a template's text",
+                assert.kind
+            ));
+        }
+    };
     let p = &assert.params;
     let text = |key: &str| -> Result<String, String> {
         match p.get(key) {
@@ -40,13 +55,52 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
             .cloned()
             .ok_or_else(|| format!("{} needs `{key}`", assert.kind))
     };
+    for (index, document) in documents.iter().enumerate() {
+        if let Err(why) = negated(assert, on_document(assert, document, &text, &value)?) {
+            let at = if documents.len() > 1 {
+                format!("document {index}: ")
+            } else {
+                String::new()
+            };
+            return Err(format!("{at}{why}"));
+        }
+    }
+    Ok(())
+}
+
+fn negated(assert: &Assert, outcome: Result<(), String>) -> Result<(), String> {
+    match (outcome, assert.not) {
+        (Ok(()), false) | (Err(_), true) => Ok(()),
+        (Err(why), false) => Err(why),
+        (Ok(()), true) => Err(format!(
+            "{} held, but `not: true` asks that it does not",
+            assert.kind
+        )),
+    }
+}
+
+/// The assert's own verdict (before `not`); the outer error is a broken assert.
+/// The verdict of an assert on the whole subject (not document by
+/// document), before `not`; the outer error is a broken assert.
+fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, String> {
+    let p = &assert.params;
+    let text = |key: &str| -> Result<String, String> {
+        match p.get(key) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(other) => Ok(other.to_string()),
+            None => Err(format!("{} needs `{key}`", assert.kind)),
+        }
+    };
     match assert.kind.as_str() {
         "failedTemplate" => {
             let Subject::Failed(error) = subject else {
                 return Ok(Err("the templates rendered without an error".into()));
             };
             if let Some(Value::String(expected)) = p.get("errorMessage") {
-                return Ok(if error.contains(expected.as_str()) {
+                // The message itself, as helm-unittest compares it (a place
+                // kinja adds, " (reached from ...)", is not part of it).
+                let message = error.split(" (reached from ").next().unwrap_or(error);
+                return Ok(if message == expected {
                     Ok(())
                 } else {
                     Err(format!("the error is {error:?}, not {expected:?}"))
@@ -73,7 +127,7 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
     if assert.kind.ends_with("Raw") {
         let raw = match subject {
             Subject::Raw(raw) => *raw,
-            Subject::Failed(error) => return Ok(Err(format!("the render failed: {error}"))),
+            Subject::Failed(error) => return Err(format!("the render failed: {error}")),
             Subject::Documents(_) => {
                 return Err(format!(
                     "{} checks a template's text: use it with `template: NOTES.txt`",
@@ -91,7 +145,7 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
                 assert.kind
             ));
         }
-        Subject::Failed(error) => return Ok(Err(format!("the render failed: {error}"))),
+        Subject::Failed(error) => return Err(format!("the render failed: {error}")),
     };
     if assert.kind == "containsDocument" {
         return contains_document(p, documents, &text);
@@ -107,21 +161,7 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
             Err(format!("{} documents, not {count}", documents.len()))
         });
     }
-    if documents.is_empty() {
-        return Ok(Err("the templates rendered no document to check".into()));
-    }
-    for (index, document) in documents.iter().enumerate() {
-        let verdict = on_document(assert, document, &text, &value)?;
-        if let Err(why) = verdict {
-            let at = if documents.len() > 1 {
-                format!("document {index}: ")
-            } else {
-                String::new()
-            };
-            return Ok(Err(format!("{at}{why}")));
-        }
-    }
-    Ok(Ok(()))
+    Err(format!("{} is checked document by document", assert.kind))
 }
 
 type Text<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
@@ -159,7 +199,7 @@ fn on_document(
             let pattern = text("pattern")?;
             let re = regex::Regex::new(&pattern).map_err(|e| format!("pattern: {e}"))?;
             let Some(Value::String(found)) = found else {
-                return Ok(Err(format!("{path} is {}, not text", show(&found))));
+                return Err(format!("{path} is {}, not text", show(&found)));
             };
             let matches = re.is_match(&found);
             if assert.kind == "matchRegex" {
@@ -178,7 +218,7 @@ fn on_document(
             let (path, found) = at_path()?;
             let content = value("content")?;
             let Some(Value::Array(items)) = found else {
-                return Ok(Err(format!("{path} is {}, not a list", show(&found))));
+                return Err(format!("{path} is {}, not a list", show(&found)));
             };
             let any = matches!(assert.params.get("any"), Some(Value::Bool(true)));
             let hits = items

@@ -480,7 +480,9 @@ fn select(
         }
     }
     let prefix = format!("{chart_name}/templates/");
-    let mut per_template: Vec<(String, Vec<Value>)> = Vec::new();
+    // Per template, in the order the template wrote them (the manifest is
+    // in install order), as helm-unittest counts documentIndex.
+    let mut per_template: Vec<(String, Vec<(usize, Value)>)> = Vec::new();
     for document in manifest.documents() {
         let Some(name) = document.source.strip_prefix(&prefix) else {
             continue;
@@ -490,17 +492,25 @@ fn select(
         }
         let value = crate::yaml::parse_value(&document.text).map_err(|e| e.to_string())?;
         match per_template.iter_mut().find(|(n, _)| n == name) {
-            Some((_, documents)) => documents.push(value),
-            None => per_template.push((name.to_string(), vec![value])),
+            Some((_, documents)) => documents.push((document.line, value)),
+            None => per_template.push((name.to_string(), vec![(document.line, value)])),
         }
     }
-    Ok(per_template
-        .into_iter()
-        .flat_map(|(_, documents)| match index {
-            Some(i) => documents.into_iter().nth(i).into_iter().collect::<Vec<_>>(),
-            None => documents,
-        })
-        .collect())
+    let mut selected = Vec::new();
+    for (name, mut documents) in per_template {
+        documents.sort_by_key(|(line, _)| *line);
+        match index {
+            Some(i) if i >= documents.len() => {
+                return Err(format!(
+                    "documentIndex {i} is out of range: {name} rendered {} document(s)",
+                    documents.len()
+                ));
+            }
+            Some(i) => selected.push(documents.swap_remove(i).1),
+            None => selected.extend(documents.into_iter().map(|(_, v)| v)),
+        }
+    }
+    Ok(selected)
 }
 
 /// One line per test, the failures' messages under them, what was

@@ -40,7 +40,15 @@ impl Snapshots {
                 Ok(Value::Null) => Map::new(),
                 Ok(_) | Err(_) => return Err(format!("{}: not a snapshot file", path.display())),
             },
-            Err(_) => Map::new(),
+            // Only a missing file is no snapshots; one that does not read is never overwritten.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
+            Err(e) => {
+                return Err(format!(
+                    "{}: {}",
+                    path.display(),
+                    crate::input::io_reason(&e)
+                ));
+            }
         };
         Ok(Snapshots {
             path,
@@ -104,12 +112,14 @@ impl Snapshots {
         if !self.mode.update && self.written == 0 {
             return Ok(None);
         }
-        let mut merged = if self.mode.update {
-            Map::new()
-        } else {
-            self.stored
-        };
+        // Tests that did not run (filtered, skipped, cut short) keep theirs;
+        // with `-u` a test that ran has exactly its fresh snapshots.
+        let mut merged = self.stored;
         for (test, entries) in self.fresh {
+            if self.mode.update {
+                merged.insert(test, entries);
+                continue;
+            }
             let slot = merged
                 .entry(test)
                 .or_insert_with(|| Value::Object(Map::new()));

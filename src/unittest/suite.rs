@@ -216,6 +216,19 @@ fn read_assert(value: &Value) -> Result<Assert, String> {
         Value::Null => Map::new(),
         _ => return Err(format!("`{kind}` takes a mapping of parameters")),
     };
+    // A parameter kinja does not read would be ignored, and the assert
+    // pass for the wrong reason: refuse it by name.
+    let known = parameters(kind);
+    if let Some(unknown) = params.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(format!(
+            "`{kind}` has `{unknown}`, which kinja does not support (it reads: {})",
+            if known.is_empty() {
+                "nothing".to_string()
+            } else {
+                known.join(", ")
+            }
+        ));
+    }
     Ok(Assert {
         kind: kind.to_string(),
         params,
@@ -224,6 +237,27 @@ fn read_assert(value: &Value) -> Result<Assert, String> {
         document_index: index_at(map, "documentIndex")?,
         document_selector: selector_at(map)?,
     })
+}
+
+/// The parameters kinja reads for each assert.
+fn parameters(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "equal" | "notEqual" => &["path", "value"],
+        "matchRegex" | "notMatchRegex" => &["path", "pattern"],
+        "contains" | "notContains" => &["path", "content", "count", "any"],
+        "isSubset" | "isNotSubset" => &["path", "content"],
+        "isNull" | "isNotNull" | "isEmpty" | "isNotEmpty" | "exists" | "notExists" => &["path"],
+        "isKind" | "isAPIVersion" => &["of"],
+        "hasDocuments" => &["count"],
+        "lengthEqual" | "notLengthEqual" => &["path", "paths", "count"],
+        "isType" | "isNotType" => &["path", "type"],
+        "failedTemplate" => &["errorMessage", "errorPattern"],
+        "matchSnapshot" => &["path"],
+        "containsDocument" => &["kind", "apiVersion", "name", "namespace"],
+        "equalRaw" | "notEqualRaw" => &["value"],
+        "matchRegexRaw" | "notMatchRegexRaw" => &["pattern"],
+        _ => &[],
+    }
 }
 
 fn read_setup(map: &Map<String, Value>) -> Result<Setup, String> {
