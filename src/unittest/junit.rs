@@ -5,9 +5,13 @@ use super::{Outcome, Report};
 
 /// The report as JUnit XML: one `testsuite` per suite file, one `testcase` per test.
 pub fn junit_xml(report: &Report) -> String {
+    // One testsuite per suite file of each chart (two charts may both have tests/a_test.yaml).
     let mut suites: Vec<(&str, &str, Vec<&super::TestResult>)> = Vec::new();
     for result in &report.results {
-        match suites.iter_mut().find(|(file, _, _)| *file == result.file) {
+        match suites
+            .iter_mut()
+            .find(|(file, _, results)| *file == result.file && results[0].chart == result.chart)
+        {
             Some((_, _, results)) => results.push(result),
             None => suites.push((&result.file, &result.suite, vec![result])),
         }
@@ -89,18 +93,21 @@ mod tests {
         let report = Report {
             results: vec![
                 TestResult {
+                    chart: "c".into(),
                     file: "tests/a_test.yaml".into(),
                     suite: "a & b".into(),
                     it: "passes".into(),
                     outcome: Outcome::Passed,
                 },
                 TestResult {
+                    chart: "c".into(),
                     file: "tests/a_test.yaml".into(),
                     suite: "a & b".into(),
                     it: "fails <here>".into(),
                     outcome: Outcome::Failed(vec!["equal: x is \"1\"\x01".into()]),
                 },
                 TestResult {
+                    chart: "c".into(),
                     file: "tests/b_test.yaml".into(),
                     suite: "b".into(),
                     it: "later".into(),

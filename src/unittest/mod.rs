@@ -53,6 +53,8 @@ pub enum Outcome {
 /// One test's result; a suite that could not be read is one failed result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResult {
+    /// The chart folder, as given.
+    pub chart: String,
     /// The suite file, relative to the chart.
     pub file: String,
     pub suite: String,
@@ -107,6 +109,7 @@ fn run_suite(
     let broken = |it: &str, message: String| {
         (
             vec![TestResult {
+                chart: dir.display().to_string(),
                 file: relative.clone(),
                 suite: relative.clone(),
                 it: it.into(),
@@ -157,6 +160,7 @@ fn run_suite(
         };
         let failed = matches!(outcome, Outcome::Failed(_));
         results.push(TestResult {
+            chart: dir.display().to_string(),
             file: relative.clone(),
             suite: name,
             it: test.it.clone(),
@@ -170,6 +174,7 @@ fn run_suite(
     match snapshots.finish() {
         Ok(note) => notes.extend(note),
         Err(message) => results.push(TestResult {
+            chart: dir.display().to_string(),
             file: relative.clone(),
             suite: relative,
             it: "(its snapshots)".into(),
@@ -322,7 +327,7 @@ fn render(
     }
     for setup in setups {
         for (path, value) in &setup.set {
-            set_path(&mut values, path, value.clone());
+            set_path(&mut values, path, value.clone())?;
         }
     }
     let last = |pick: &dyn Fn(&Setup) -> Option<String>| setups.iter().rev().find_map(|s| pick(s));
@@ -425,21 +430,52 @@ fn apply_selector(documents: Vec<Value>, selector: &suite::Selector) -> Result<V
     Ok(picked)
 }
 
-/// Puts `value` at a dotted path (`image.tag`), making mappings on the way.
-fn set_path(values: &mut Values, path: &str, value: Value) {
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let last = parts.pop().unwrap_or_default();
-    let mut current = values;
-    for part in parts {
-        let entry = current
-            .entry(part.to_string())
-            .or_insert_with(|| Value::Object(Values::new()));
-        if !entry.is_object() {
-            *entry = Value::Object(Values::new());
-        }
-        current = entry.as_object_mut().expect("made a mapping just above");
+/// Puts `value` at a path (`image.tag`, `podAnnotations.prometheus\.io/scrape`,
+/// `ports[0].name`), making mappings and list slots on the way; a mapping
+/// merges into the mapping already there, as `--set` merges.
+fn set_path(values: &mut Values, key: &str, value: Value) -> Result<(), String> {
+    let steps = path::parse(key).map_err(|e| format!("set: {e}"))?;
+    let mut root = Value::Object(std::mem::take(values));
+    let mut current = &mut root;
+    for step in &steps {
+        current = match step {
+            path::Step::Key(name) => {
+                if !current.is_object() {
+                    *current = Value::Object(Values::new());
+                }
+                current
+                    .as_object_mut()
+                    .expect("made a mapping just above")
+                    .entry(name.clone())
+                    .or_insert(Value::Null)
+            }
+            path::Step::Index(index) => {
+                if *index > 65_536 {
+                    return Err(format!(
+                        "set: {key}: index {index} is past 65536, as --set allows"
+                    ));
+                }
+                if !current.is_array() {
+                    *current = Value::Array(Vec::new());
+                }
+                let items = current.as_array_mut().expect("made a list just above");
+                if items.len() <= *index {
+                    items.resize(*index + 1, Value::Null);
+                }
+                &mut items[*index]
+            }
+        };
     }
-    current.insert(last.to_string(), value);
+    match (current, value) {
+        (Value::Object(existing), Value::Object(incoming)) => {
+            crate::values::merge_maps(existing, incoming);
+        }
+        (slot, value) => *slot = value,
+    }
+    if let Value::Object(map) = root {
+        *values = map;
+    }
+    Ok(())
 }
 
 /// The documents of the named templates (globs, `templates/` optional),
@@ -562,6 +598,25 @@ pub fn any_failed(report: &Report) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn set_merges_mappings_and_takes_escapes_and_indexes() {
+        let mut values = crate::values::test_values(json!({"resources": {"requests": {"cpu": 1}}}));
+        set_path(&mut values, "resources", json!({"limits": {"cpu": 2}})).unwrap();
+        set_path(
+            &mut values,
+            "podAnnotations.prometheus\\.io/scrape",
+            json!("true"),
+        )
+        .unwrap();
+        set_path(&mut values, "ports[1].name", json!("http")).unwrap();
+        assert_eq!(
+            Value::Object(values),
+            json!({"resources": {"requests": {"cpu": 1}, "limits": {"cpu": 2}},
+                   "podAnnotations": {"prometheus.io/scrape": "true"},
+                   "ports": [null, {"name": "http"}]})
+        );
+    }
 
     #[test]
     fn a_selector_picks_one_document_unless_many_are_allowed() {
