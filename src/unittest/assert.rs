@@ -255,7 +255,9 @@ fn on_document(
         "isEmpty" | "isNotEmpty" => {
             let (path, found) = at_path()?;
             let empty = match &found {
-                None | Some(Value::Null) => true,
+                // As in helm-unittest: a path that is not there is no answer.
+                None => return Err(format!("{path} does not exist")),
+                Some(Value::Null) => true,
                 Some(Value::String(s)) => s.is_empty(),
                 Some(Value::Array(a)) => a.is_empty(),
                 Some(Value::Object(o)) => o.is_empty(),
@@ -310,12 +312,8 @@ fn on_document(
                 let found = path::lookup(document, &path::parse(&path)?).cloned();
                 let length = match &found {
                     Some(Value::Array(a)) => a.len() as u64,
-                    Some(Value::Object(o)) => o.len() as u64,
                     _ => {
-                        return Ok(Err(format!(
-                            "{path} is {}, not a list or mapping",
-                            show(&found)
-                        )));
+                        return Ok(Err(format!("{path} is {}, not a list", show(&found))));
                     }
                 };
                 lengths.push((path, length));

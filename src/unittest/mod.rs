@@ -360,8 +360,11 @@ fn render(
         );
         capabilities.kube_version = KubeVersion::parse(&text)?;
     }
-    if let Some(extra) = setups.iter().rev().find_map(|s| s.api_versions.clone()) {
-        capabilities.api_versions.extend(extra);
+    // The suite's and the test's together, as helm-unittest adds them.
+    for setup in setups {
+        if let Some(extra) = &setup.api_versions {
+            capabilities.api_versions.extend(extra.iter().cloned());
+        }
     }
     let mut chart = chart.clone();
     if let Some(version) = last(&|s| s.chart_version.clone()) {
