@@ -88,7 +88,7 @@ pub(crate) fn render_any_release_name(
     let tree = composed.defaults(defaults, &mut warnings)?;
     let values = values::coalesce_tree(&tree.values_node(), user_values, &mut warnings)?;
     for (node, keys) in composed.walk() {
-        check_schema(node.chart, &node.path, scoped(&values, &keys))?;
+        check_schema(node.chart, &node.path, values::scoped(&values, &keys))?;
     }
 
     let renderer = Renderer::new(&composed)?;
@@ -124,14 +124,6 @@ fn check_kube_version(chart: &Chart, capabilities: &Capabilities) -> Result<(), 
         });
     }
     Ok(())
-}
-
-/// A subchart's part of the merged values.
-fn scoped<'v>(values: &'v Values, keys: &[&str]) -> &'v Values {
-    static EMPTY: std::sync::LazyLock<Values> = std::sync::LazyLock::new(Values::new);
-    keys.iter()
-        .try_fold(values, |current, key| current.get(*key)?.as_object())
-        .unwrap_or(&EMPTY)
 }
 
 /// `values.schema.json` of one chart of the tree against its values;

@@ -54,7 +54,7 @@ fn parse(doc: &Document, show_secrets: bool) -> Value {
             if mask::is_secret(doc) {
                 fold_string_data(&mut value);
             }
-            sorted(value)
+            crate::yaml::sorted_keys(value)
         }
         Err(_) if !show_secrets && mask::may_hold_secret(&doc.text) => {
             Value::String("(hidden: a document with a Secret kinja cannot read as values)".into())
@@ -97,17 +97,5 @@ fn fold_string_data(secret: &mut Value) {
         };
         let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
         data.insert(key, Value::String(encoded));
-    }
-}
-
-fn sorted(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        other => other,
     }
 }

@@ -138,7 +138,12 @@ impl<'a, 'c> Renderer<'a, 'c> {
             .walk()
             .into_iter()
             .map(|(node, keys)| {
-                TemplateContext::new(node, scoped_values(values, &keys), release, capabilities)
+                TemplateContext::new(
+                    node,
+                    crate::values::scoped(values, &keys),
+                    release,
+                    capabilities,
+                )
             })
             .collect();
         let jobs: Vec<&Unit> = self.units.iter().filter(|u| u.renders).collect();
@@ -317,19 +322,6 @@ fn file_in(files: &[(String, String)], name: &str) -> String {
         .iter()
         .find(|(n, _)| n == name)
         .map_or_else(|| name.to_string(), |(_, f)| f.clone())
-}
-
-/// A subchart's part of the root's values (`keys` from [`Composed::walk`]).
-fn scoped_values<'v>(values: &'v Values, keys: &[&str]) -> &'v Values {
-    static EMPTY: std::sync::LazyLock<Values> = std::sync::LazyLock::new(Values::new);
-    let mut current = values;
-    for key in keys {
-        match current.get(*key) {
-            Some(serde_json::Value::Object(map)) => current = map,
-            _ => return &EMPTY,
-        }
-    }
-    current
 }
 
 /// A template that failed, and how much it had written by then.

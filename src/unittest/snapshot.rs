@@ -61,7 +61,8 @@ impl Snapshots {
 
     /// Checks `value` as snapshot `index` (1-based) of `test`.
     pub fn check(&mut self, test: &str, index: usize, value: &Value) -> Result<(), String> {
-        let text = crate::yaml::to_yaml(&sorted(value));
+        let sorted = crate::yaml::sorted_keys(value.clone());
+        let text = crate::yaml::to_yaml(&sorted);
         let key = index.to_string();
         let entry = self
             .fresh
@@ -89,8 +90,10 @@ impl Snapshots {
                 Ok(())
             }
             Some(stored) => {
-                let same = crate::yaml::parse_value(stored).ok().map(|v| sorted(&v))
-                    == Some(sorted(value));
+                let same = crate::yaml::parse_value(stored)
+                    .ok()
+                    .map(crate::yaml::sorted_keys)
+                    == Some(sorted);
                 if same {
                     Ok(())
                 } else {
@@ -181,22 +184,4 @@ fn file_text(snapshots: &Map<String, Value>) -> String {
         }
     }
     out
-}
-
-/// Keys sorted, as helm-unittest writes its snapshots.
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), sorted(v)))
-                    .collect(),
-            )
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
 }

@@ -14,7 +14,7 @@ mod tree;
 
 pub use coalesce::{coalesce_tables, coalesce_values, merge_maps, merge_tables};
 pub use schema::{SchemaViolation, check_schema};
-pub use tree::{ValuesNode, coalesce_tree, merge_tree};
+pub use tree::{ValuesNode, coalesce_tree, merge_tree, scoped};
 
 use serde_json::{Map, Value};
 use std::path::Path;

@@ -18,6 +18,15 @@ pub struct ValuesNode<'a> {
     pub children: Vec<ValuesNode<'a>>,
 }
 
+/// A subchart's part of a chart tree's merged values: the mapping at
+/// `keys` (`["db"]`, `["worker", "sidecar"]`), empty where there is none.
+pub fn scoped<'v>(values: &'v Values, keys: &[&str]) -> &'v Values {
+    static EMPTY: std::sync::LazyLock<Values> = std::sync::LazyLock::new(Values::new);
+    keys.iter()
+        .try_fold(values, |current, key| current.get(*key)?.as_object())
+        .unwrap_or(&EMPTY)
+}
+
 /// The merged values of a chart tree under the user's values.
 pub fn coalesce_tree(
     node: &ValuesNode,

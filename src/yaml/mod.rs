@@ -192,6 +192,25 @@ fn check_characters(text: &str) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// A value with every mapping's keys sorted, as Go writes YAML: the form
+/// diffs and snapshots compare.
+pub fn sorted_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted_keys).collect()),
+        other => other,
+    }
+}
+
 /// The name of a JSON value's type as a user thinks of it.
 pub fn json_type_name(value: &Value) -> &'static str {
     match value {
