@@ -1,4 +1,5 @@
-//! Writing a render out: `--show-only` selection, stdout text, `--output-dir`.
+//! Writing a render out: `--show-only` selection, stdout text, `--output-dir`;
+//! and how every file kinja writes for the user is replaced whole.
 
 use crate::manifest::{Document, Manifest};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,20 @@ fn io_error(path: &Path, e: &std::io::Error) -> OutputError {
         path: path.display().to_string(),
         reason: crate::input::io_reason(e),
     }
+}
+
+/// Writes `bytes` beside `file`, then renames it over: a reader never
+/// sees half a file, and the new one gets the usual permissions (the
+/// umask's), as a plain write would.
+pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}", std::process::id()));
+    let temporary = file.with_file_name(name);
+    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, file));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
 }
 
 /// The documents `--show-only` keeps, pattern by pattern, in install order

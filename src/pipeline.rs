@@ -5,8 +5,10 @@ use crate::chart::compose::compose;
 use crate::chart::{Chart, ChartError, ChartType};
 use crate::error::Error;
 use crate::manifest::Manifest;
+use crate::render::coverage::Coverage;
 use crate::render::{Capabilities, ReleaseInfo, Renderer};
 use crate::values::{self, Values, ValuesError};
+use std::sync::Arc;
 
 /// What a render produces.
 #[derive(Debug, Clone)]
@@ -64,17 +66,19 @@ pub fn render_chart_over(
     capabilities: &Capabilities,
 ) -> Result<RenderOutput, Error> {
     crate::names::validate_release_name(&release.name)?;
-    render_any_release_name(chart, defaults, user_values, release, capabilities)
+    render_any_release_name(chart, defaults, user_values, release, capabilities, None)
 }
 
 /// [`render_chart_over`] for any release name: helm-unittest suites render
-/// as `RELEASE-NAME` in `NAMESPACE`, names no cluster would take.
+/// as `RELEASE-NAME` in `NAMESPACE`, names no cluster would take. With
+/// `coverage`, the chart's own templates count the branches they render.
 pub(crate) fn render_any_release_name(
     chart: &Chart,
     defaults: &Values,
     user_values: Values,
     release: &ReleaseInfo,
     capabilities: &Capabilities,
+    coverage: Option<Arc<Coverage>>,
 ) -> Result<RenderOutput, Error> {
     if chart.metadata.chart_type == ChartType::Library {
         return Err(ChartError::Library {
@@ -91,7 +95,7 @@ pub(crate) fn render_any_release_name(
         check_schema(node.chart, &node.path, values::scoped(&values, &keys))?;
     }
 
-    let renderer = Renderer::new(&composed)?;
+    let renderer = Renderer::with_coverage(&composed, coverage)?;
     let rendered = renderer.render(&values, release, capabilities)?;
     let (manifest, skipped_hooks) =
         Manifest::from_rendered(&rendered, &|name| renderer.file_of(name))?;
@@ -146,5 +150,55 @@ fn check_schema(chart: &Chart, shown: &str, values: &Values) -> Result<(), Value
             schema_path,
             violations,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counting branches must not change a byte of what renders: every
+    /// example chart, with its defaults and with each of its CI overlays.
+    #[test]
+    fn covered_renders_are_the_same_text() {
+        let mut checked = 0;
+        for entry in std::fs::read_dir("charts").unwrap() {
+            let dir = entry.unwrap().path();
+            let chart = Chart::load(&dir).unwrap();
+            let mut overlays = vec![Values::new()];
+            if let Ok(files) = std::fs::read_dir(dir.join("ci")) {
+                for file in files {
+                    let path = file.unwrap().path();
+                    let text = values::read_values_file(&path).unwrap();
+                    overlays.push(values::parse_values_text(&text, "overlay").unwrap());
+                }
+            }
+            for user_values in overlays {
+                let release = ReleaseInfo::for_render("shop", "web");
+                let caps = Capabilities::default();
+                let render = |coverage| {
+                    render_any_release_name(
+                        &chart,
+                        &chart.default_values,
+                        user_values.clone(),
+                        &release,
+                        &caps,
+                        coverage,
+                    )
+                    .map(|output| (output.manifest.to_text(), output.notes))
+                    .map_err(|e| e.to_string())
+                };
+                let coverage = Coverage::of_chart(&chart);
+                assert_eq!(
+                    render(Some(coverage.clone())),
+                    render(None),
+                    "{}",
+                    dir.display()
+                );
+                assert!(coverage.results().iter().any(|t| t.renders > 0));
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "{checked} renders compared");
     }
 }

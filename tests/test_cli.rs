@@ -243,3 +243,70 @@ fn not_index_and_update_behave_as_in_helm_unittest() {
         "the other test's snapshot is kept"
     );
 }
+
+#[test]
+fn coverage_names_the_branches_never_rendered_and_writes_lcov() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "ingress: {enabled: false}\nhosts: [a]\n"),
+        (
+            "templates/ingress.yaml",
+            "{% if values.ingress.enabled %}\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    {% for host in values.hosts %}\n    - host: {{ host }}\n    {% endfor %}\n{% endif %}\n",
+        ),
+        (
+            "tests/ingress_test.yaml",
+            "suite: ingress\ntemplates: [ingress.yaml]\ntests:\n  - it: is off by default\n    asserts:\n      - hasDocuments: {count: 0}\n",
+        ),
+    ]);
+    let lcov = chart.path().join("coverage.info");
+    let out = success(
+        kinja()
+            .arg("test")
+            .arg(chart.path())
+            .args(["--coverage-format", "lcov"])
+            .arg(&lcov),
+    );
+    let file = chart.path().join("templates/ingress.yaml");
+    assert!(
+        out.ends_with(&format!(
+            "1 passed, 0 failed\nCoverage: 1 of 3 branches rendered (33.3%)\n  {}   33.3%  1/3; never rendered: lines 2-10 (`if` at line 1), line 9 (loop body at line 8)\n",
+            file.display()
+        )),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(&lcov).unwrap();
+    assert!(
+        written.starts_with(&format!("TN:\nSF:{}\n", file.display())),
+        "{written}"
+    );
+    assert!(
+        written.contains("BRDA:1,0,0,0\nBRDA:8,1,0,0\nBRDA:1,0,1,1\nBRF:3\nBRH:1\n"),
+        "{written}"
+    );
+    assert!(written.contains("DA:1,1\nDA:2,0\n"), "{written}");
+
+    // Enabled, every branch renders: 100%.
+    std::fs::write(
+        chart.path().join("tests/on_test.yaml"),
+        "suite: on\ntemplates: [ingress.yaml]\ntests:\n  - it: lists the hosts\n    set: {ingress.enabled: true}\n    asserts:\n      - equal:\n          path: spec.rules[0].host\n          value: a\n",
+    )
+    .unwrap();
+    let out = success(kinja().arg("test").arg(chart.path()).arg("--coverage"));
+    assert!(
+        out.contains("Coverage: 3 of 3 branches rendered (100.0%)\n"),
+        "{out}"
+    );
+
+    let refused = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .args(["--coverage-format", "cobertura", "x.xml"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(refused.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("the one format is lcov"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}

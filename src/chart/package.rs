@@ -111,13 +111,7 @@ pub fn archive_bytes(source: &Source, top: &str) -> std::io::Result<Vec<u8>> {
 
 /// Written beside its final name, then renamed: never a half archive.
 fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), ChartError> {
-    let temporary = file.with_extension(format!("tgz.tmp-{}", std::process::id()));
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, file));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(unwritable(file, &e));
-    }
-    Ok(())
+    crate::output::replace_file(file, bytes).map_err(|e| unwritable(file, &e))
 }
 
 fn unwritable(path: &Path, e: &std::io::Error) -> ChartError {

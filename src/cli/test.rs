@@ -2,7 +2,9 @@
 
 use super::{Outcome, write_out};
 use crate::error::Error;
-use crate::unittest::{Report, SnapshotMode, TestOptions, any_failed, junit_xml, report_text, run};
+use crate::unittest::{
+    Report, SnapshotMode, TestOptions, any_failed, coverage_text, junit_xml, lcov, report_text, run,
+};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +35,12 @@ pub struct TestArgs {
     /// Where --output-type writes
     #[arg(short = 'o', long, value_name = "FILE", requires = "output_type")]
     pub output_file: Option<PathBuf>,
+    /// Show which branches of each template the tests rendered
+    #[arg(long)]
+    pub coverage: bool,
+    /// Also write the coverage in this format to FILE (implies --coverage): lcov
+    #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"])]
+    pub coverage_format: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -41,6 +49,16 @@ pub enum OutputType {
 }
 
 pub fn run_tests(args: TestArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let coverage_file = match args.coverage_format.as_deref() {
+        None => None,
+        Some([format, file]) if format == "lcov" => Some(PathBuf::from(file)),
+        Some([format, _]) => {
+            return Err(Error::Usage(format!(
+                "--coverage-format {format}: the one format is lcov (--coverage-format lcov FILE)"
+            )));
+        }
+        Some(_) => unreachable!("clap takes two values"),
+    };
     let ci = args.ci || std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let options = TestOptions {
         files: args.files,
@@ -50,30 +68,39 @@ pub fn run_tests(args: TestArgs, stdout: &mut dyn Write) -> Result<Outcome, Erro
             ci,
         },
         fail_fast: args.fail_fast,
+        coverage: args.coverage || coverage_file.is_some(),
     };
     let mut report = Report::default();
     for chart in &args.charts {
         let one = run(chart, &options)?;
         report.results.extend(one.results);
         report.notes.extend(one.notes);
+        if let Some(templates) = one.coverage {
+            report.coverage.get_or_insert_default().extend(templates);
+        }
     }
     if let (Some(OutputType::Junit), Some(file)) = (args.output_type, &args.output_file) {
-        let io = |e: std::io::Error| Error::Io {
-            path: file.display().to_string(),
-            reason: crate::input::io_reason(&e),
-        };
-        let folder = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let temporary = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
-        std::fs::write(temporary.path(), junit_xml(&report)).map_err(io)?;
-        temporary.persist(file).map_err(|e| io(e.error))?;
+        write_replacing(file, &junit_xml(&report))?;
     }
-    write_out(stdout, &report_text(&report))?;
+    if let (Some(file), Some(templates)) = (&coverage_file, &report.coverage) {
+        write_replacing(file, &lcov(templates))?;
+    }
+    let mut text = report_text(&report);
+    if let Some(templates) = &report.coverage {
+        text.push_str(&coverage_text(templates));
+    }
+    write_out(stdout, &text)?;
     Ok(if any_failed(&report) {
         Outcome::Failed
     } else {
         Outcome::Done
+    })
+}
+
+/// Writes a report file whole: a CI step never reads half of one.
+fn write_replacing(file: &std::path::Path, text: &str) -> Result<(), Error> {
+    crate::output::replace_file(file, text.as_bytes()).map_err(|e| Error::Io {
+        path: file.display().to_string(),
+        reason: crate::input::io_reason(&e),
     })
 }

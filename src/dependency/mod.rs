@@ -252,9 +252,7 @@ fn install(
     prune(&charts, &files, &local)?;
     if let Some(lock) = lock {
         let path = dir.join("Chart.lock");
-        let temporary = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(dir, e))?;
-        std::fs::write(temporary.path(), lock.to_yaml()).map_err(|e| io(temporary.path(), e))?;
-        temporary.persist(&path).map_err(|e| io(&path, e.error))?;
+        crate::output::replace_file(&path, lock.to_yaml().as_bytes()).map_err(|e| io(&path, e))?;
     }
     Ok(fetched)
 }

@@ -95,7 +95,7 @@ fn note_text(text: &[u8], content_on_line: &mut bool) {
 }
 
 /// The next `{{`, `{%` or `{#` at or after `from`.
-fn find_tag(bytes: &[u8], from: usize) -> Option<usize> {
+pub(super) fn find_tag(bytes: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     while at + 1 < bytes.len() {
         if bytes[at] == b'{' && matches!(bytes[at + 1], b'{' | b'%' | b'#') {
@@ -108,7 +108,7 @@ fn find_tag(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// The index just past the tag starting at `start`; quoted strings inside
 /// `{{ }}` and `{% %}` may hold the closing characters.
-fn tag_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub(super) fn tag_end(bytes: &[u8], start: usize) -> Option<usize> {
     let close = match bytes[start + 1] {
         b'{' => b'}',
         b'%' => b'%',
@@ -132,12 +132,12 @@ fn tag_end(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// Whether a block tag's body (between `{%` and `%}`) is `raw`.
-fn is_raw(body: &str) -> bool {
+pub(super) fn is_raw(body: &str) -> bool {
     body.trim_matches(|c: char| c == '-' || c == '+' || c.is_ascii_whitespace()) == "raw"
 }
 
 /// The index just past the `{% endraw %}` closing a raw block that starts at `from`.
-fn end_of_raw(source: &str, from: usize) -> Option<usize> {
+pub(super) fn end_of_raw(source: &str, from: usize) -> Option<usize> {
     let mut at = from;
     while let Some(offset) = source[at..].find("{%") {
         let start = at + offset;

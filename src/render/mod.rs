@@ -10,6 +10,7 @@
 //! times as asked, with values, release and capabilities as plain data.
 
 mod context;
+pub mod coverage;
 mod defaults;
 mod error;
 pub mod helm_compat;
@@ -76,6 +77,15 @@ pub struct Renderer<'a, 'c> {
 impl<'a, 'c> Renderer<'a, 'c> {
     /// Compiles every template of every chart; syntax errors are reported here.
     pub fn new(composed: &'a Composed<'c>) -> Result<Renderer<'a, 'c>, RenderError> {
+        Renderer::with_coverage(composed, None)
+    }
+
+    /// [`Renderer::new`], with the root chart's templates counting their
+    /// branches into `coverage`.
+    pub fn with_coverage(
+        composed: &'a Composed<'c>,
+        coverage: Option<std::sync::Arc<coverage::Coverage>>,
+    ) -> Result<Renderer<'a, 'c>, RenderError> {
         let mut env = Environment::new();
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
@@ -103,11 +113,19 @@ impl<'a, 'c> Renderer<'a, 'c> {
         let nodes = composed.walk();
         for unit in &units {
             let template = &nodes[unit.node].0.chart.templates[unit.template];
-            env.add_template_owned(
-                unit.name.clone(),
-                line_ends::keep_line_ends(&template.source).into_owned(),
-            )
-            .map_err(|e| RenderError::from_minijinja(&e, &file_of, None))?;
+            let covered = coverage
+                .as_ref()
+                .filter(|_| unit.node == 0)
+                .and_then(|c| c.source_of(&template.name));
+            let source = match covered {
+                Some(instrumented) => instrumented.to_string(),
+                None => line_ends::keep_line_ends(&template.source).into_owned(),
+            };
+            env.add_template_owned(unit.name.clone(), source)
+                .map_err(|e| RenderError::from_minijinja(&e, &file_of, None))?;
+        }
+        if let Some(coverage) = coverage {
+            env.add_function(coverage::COVER_FUNCTION, move |id: usize| coverage.hit(id));
         }
         Ok(Renderer {
             composed,

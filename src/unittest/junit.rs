@@ -115,6 +115,7 @@ mod tests {
                 },
             ],
             notes: vec![],
+            coverage: None,
         };
         let xml = junit_xml(&report);
         assert!(

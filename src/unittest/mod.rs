@@ -8,19 +8,23 @@
 //! Snapshots, document selectors, JUnit and coverage come next.
 
 mod assert;
+mod coverage;
 mod junit;
 mod path;
 mod snapshot;
 pub mod suite;
 
+pub use coverage::{coverage_text, lcov};
 pub use junit::junit_xml;
 pub use snapshot::SnapshotMode;
 
 use crate::chart::{Chart, ChartError};
+use crate::render::coverage::{Coverage, TemplateCoverage};
 use crate::render::{Capabilities, KubeVersion, ReleaseInfo};
 use crate::values::Values;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use suite::{Setup, Suite, Test};
 
 /// Which suites to run.
@@ -33,6 +37,8 @@ pub struct TestOptions {
     pub snapshots: SnapshotMode,
     /// Stop at the first failed test.
     pub fail_fast: bool,
+    /// Count which branches of the chart's templates the tests render.
+    pub coverage: bool,
 }
 
 /// Every test's result, and what was written (new snapshots).
@@ -40,6 +46,8 @@ pub struct TestOptions {
 pub struct Report {
     pub results: Vec<TestResult>,
     pub notes: Vec<String>,
+    /// With [`TestOptions::coverage`]: every template of every chart tested.
+    pub coverage: Option<Vec<TemplateCoverage>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,11 +79,16 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Report, ChartError> {
         options.files.clone()
     };
     let files = suite_files(dir, &patterns);
+    let coverage = options.coverage.then(|| Coverage::of_chart(&chart));
+    let target = Target {
+        chart: &chart,
+        coverage: coverage.clone(),
+    };
     let mut report = Report::default();
     if options.fail_fast {
         // In order, to stop at the first failure.
         for file in &files {
-            let (results, notes) = run_suite(&chart, dir, file, options);
+            let (results, notes) = run_suite(&target, dir, file, options);
             let failed = results
                 .iter()
                 .any(|r| matches!(r.outcome, Outcome::Failed(_)));
@@ -89,18 +102,25 @@ pub fn run(dir: &Path, options: &TestOptions) -> Result<Report, ChartError> {
         // Suites on all cores; results in path order.
         let size = |file: &PathBuf| std::fs::metadata(file).map_or(0, |m| m.len() as usize);
         for (results, notes) in
-            crate::parallel::map(&files, size, |file| run_suite(&chart, dir, file, options))
+            crate::parallel::map(&files, size, |file| run_suite(&target, dir, file, options))
         {
             report.results.extend(results);
             report.notes.extend(notes);
         }
     }
+    report.coverage = coverage.map(|c| c.results());
     Ok(report)
+}
+
+/// The chart under test, and where its renders count coverage.
+struct Target<'a> {
+    chart: &'a Chart,
+    coverage: Option<Arc<Coverage>>,
 }
 
 /// One suite file's results and what it wrote (snapshots).
 fn run_suite(
-    chart: &Chart,
+    target: &Target,
     dir: &Path,
     file: &Path,
     options: &TestOptions,
@@ -153,9 +173,9 @@ fn run_suite(
                 let key = format!("{setups:?}");
                 let rendered = renders
                     .entry(key)
-                    .or_insert_with(|| std::rc::Rc::new(render(chart, &setups, &suite_dir)))
+                    .or_insert_with(|| std::rc::Rc::new(render(target, &setups, &suite_dir)))
                     .clone();
-                run_test(chart, &suite, test, &rendered, &mut snapshots)
+                run_test(target.chart, &suite, test, &rendered, &mut snapshots)
             }
         };
         let failed = matches!(outcome, Outcome::Failed(_));
@@ -311,7 +331,7 @@ fn run_test(
 /// render's error message (for `failedTemplate`); the outer error is a
 /// setup that cannot work (a values file that does not read).
 fn render(
-    chart: &Chart,
+    target: &Target,
     setups: &[&Setup],
     suite_dir: &Path,
 ) -> Result<Result<Rendered, String>, String> {
@@ -366,7 +386,7 @@ fn render(
             capabilities.api_versions.extend(extra.iter().cloned());
         }
     }
-    let mut chart = chart.clone();
+    let mut chart = target.chart.clone();
     if let Some(version) = last(&|s| s.chart_version.clone()) {
         chart.metadata.version = version.clone();
         chart
@@ -388,6 +408,7 @@ fn render(
             values,
             &release,
             &capabilities,
+            target.coverage.clone(),
         ) {
             Ok(output) => Ok(Rendered {
                 manifest: output.manifest,

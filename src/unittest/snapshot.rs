@@ -135,13 +135,8 @@ impl Snapshots {
         let text = file_text(&merged);
         let folder = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-        let temporary = tempfile::NamedTempFile::new_in(folder)
-            .map_err(|e| format!("{}: {e}", folder.display()))?;
-        std::fs::write(temporary.path(), text)
-            .map_err(|e| format!("{}: {e}", self.path.display()))?;
-        temporary
-            .persist(&self.path)
-            .map_err(|e| format!("{}: {}", self.path.display(), e.error))?;
+        crate::output::replace_file(&self.path, text.as_bytes())
+            .map_err(|e| format!("{}: {}", self.path.display(), crate::input::io_reason(&e)))?;
         Ok(Some(if self.mode.update {
             format!("{}: snapshots written anew", self.path.display())
         } else {
