@@ -279,3 +279,156 @@ fn symlinked_folders_are_followed_and_loops_are_errors() {
     let error = user_error(kinja().args(["render"]).arg(&chart));
     assert!(error.contains("symlink loop"), "{error}");
 }
+
+#[test]
+fn a_created_chart_renders_and_its_tests_render_every_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("web");
+    let out = success(kinja().arg("create").arg(&chart));
+    assert!(
+        out.starts_with(&format!("Creating {}\n", chart.display())),
+        "{out}"
+    );
+
+    let rendered = success(kinja().arg("render").arg(&chart).args(["--name", "shop"]));
+    let kinds: Vec<&str> = rendered
+        .lines()
+        .filter_map(|l| l.strip_prefix("kind: "))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["ServiceAccount", "ConfigMap", "Service", "Deployment"],
+        "{rendered}"
+    );
+    assert!(rendered.contains("  name: shop-web\n"), "{rendered}");
+    assert!(rendered.contains("image: \"nginx:1.27.0\""), "{rendered}");
+
+    // Everything that is off by default renders when switched on.
+    let all_on = success(kinja().arg("render").arg(&chart).args([
+        "--set",
+        "ingress.enabled=true,persistence.enabled=true,autoscaling.enabled=true",
+    ]));
+    for kind in [
+        "Ingress",
+        "PersistentVolumeClaim",
+        "HorizontalPodAutoscaler",
+    ] {
+        assert!(
+            all_on.contains(&format!("kind: {kind}\n")),
+            "{kind}: {all_on}"
+        );
+    }
+
+    let tested = success(kinja().arg("test").arg(&chart).arg("--coverage"));
+    assert!(tested.contains(" passed, 0 failed\n"), "{tested}");
+    assert!(
+        tested.contains("branches rendered (100.0%)\n"),
+        "the starter's suites must cover it: {tested}"
+    );
+
+    // The values schema is there and checked.
+    let refused = user_error(
+        kinja()
+            .arg("render")
+            .arg(&chart)
+            .args(["--set", "service.port=0"]),
+    );
+    assert!(refused.contains("service.port"), "{refused}");
+
+    // Packages leave the suites out.
+    let listed = std::fs::read_to_string(chart.join(".helmignore")).unwrap();
+    assert!(listed.lines().any(|l| l == "tests/"), "{listed}");
+}
+
+#[test]
+fn create_refuses_bad_names_existing_folders_and_missing_parents() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = user_error(kinja().arg("create").arg(dir.path().join("My_Chart")));
+    assert!(
+        bad.contains("\"My_Chart\" is not a valid chart name: lower-case letters"),
+        "{bad}"
+    );
+    assert!(!dir.path().join("My_Chart").exists());
+
+    let existing = dir.path().join("taken");
+    std::fs::create_dir(&existing).unwrap();
+    std::fs::write(existing.join("keep.txt"), "mine").unwrap();
+    let refused = user_error(kinja().arg("create").arg(&existing));
+    assert!(refused.contains("exists already"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(existing.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_dir(&existing).unwrap().count(),
+        1,
+        "nothing written into it"
+    );
+
+    let orphan = user_error(kinja().arg("create").arg(dir.path().join("no/such/web")));
+    assert!(orphan.contains("does not exist"), "{orphan}");
+}
+
+#[test]
+fn a_starter_chart_gives_its_files_with_the_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let starter = dir.path().join("house-starter");
+    std::fs::create_dir_all(starter.join("templates")).unwrap();
+    std::fs::create_dir_all(starter.join("tests")).unwrap();
+    std::fs::write(
+        starter.join("Chart.yaml"),
+        "# our house style\napiVersion: v2\nname: house-starter\nversion: 2.0.0\ndescription: <CHARTNAME> by the platform team\n",
+    )
+    .unwrap();
+    std::fs::write(starter.join("values.yaml"), "app: <CHARTNAME>\n").unwrap();
+    std::fs::write(
+        starter.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}-<CHARTNAME>\ndata:\n  app: {{ values.app }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        starter.join("tests/cm_test.yaml"),
+        "suite: cm\ntemplates: [cm.yaml]\ntests:\n  - it: is named\n    asserts:\n      - equal: {path: metadata.name, value: RELEASE-NAME-<CHARTNAME>}\n",
+    )
+    .unwrap();
+    std::fs::write(starter.join("README.md"), "About <CHARTNAME>\n").unwrap();
+    std::fs::write(starter.join("notes.tmp"), "scratch\n").unwrap();
+    std::fs::write(starter.join(".helmignore"), "*.tmp\n").unwrap();
+
+    let chart = dir.path().join("billing");
+    success(
+        kinja()
+            .arg("create")
+            .arg(&chart)
+            .arg("--starter")
+            .arg(&starter),
+    );
+    let chart_yaml = std::fs::read_to_string(chart.join("Chart.yaml")).unwrap();
+    assert_eq!(
+        chart_yaml,
+        "# our house style\napiVersion: v2\nname: billing\nversion: 2.0.0\ndescription: billing by the platform team\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(chart.join("README.md")).unwrap(),
+        "About <CHARTNAME>\n"
+    );
+    assert!(
+        !chart.join("notes.tmp").exists(),
+        "ignored by the starter's .helmignore"
+    );
+    let rendered = success(kinja().arg("render").arg(&chart));
+    assert!(
+        rendered.contains("name: release-name-billing\n") && rendered.contains("app: billing\n"),
+        "{rendered}"
+    );
+    let tested = success(kinja().arg("test").arg(&chart));
+    assert!(tested.ends_with("1 passed, 0 failed\n"), "{tested}");
+
+    let missing = user_error(
+        kinja()
+            .arg("create")
+            .arg(dir.path().join("other"))
+            .args(["--starter", "/no/such/starter"]),
+    );
+    assert!(missing.contains("/no/such/starter"), "{missing}");
+}

@@ -3,6 +3,7 @@
 //! value; a packaged `.tgz` will produce the same type.
 
 pub mod compose;
+pub mod create;
 pub mod dependency;
 mod files;
 mod ignore;
@@ -75,6 +76,12 @@ fn base_name(path: &str) -> &str {
 pub enum ChartError {
     #[error("chart {path}: no such folder")]
     NotFound { path: String },
+    #[error("{name:?} is not a valid chart name: {reason}")]
+    InvalidChartName { name: String, reason: String },
+    #[error(
+        "{path} exists already: kinja create writes a new folder and never overwrites one (pick another name, or remove it first)"
+    )]
+    AlreadyExists { path: String },
     #[error("chart {path}: not a chart folder or a .tgz chart archive")]
     NotAFolder { path: String },
     #[error("{path}: kinja package takes a chart folder (an archive is packaged already)")]

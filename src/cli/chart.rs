@@ -1,12 +1,35 @@
-//! `kinja package` and `kinja show`: a chart as an archive, and its parts.
+//! `kinja create`, `kinja package` and `kinja show`: a new chart, a chart as
+//! an archive, and its parts.
 
 use super::write_out;
+use crate::chart::create::create;
 use crate::chart::package::{PackageOptions, package};
 use crate::chart::show::{Part, show};
 use crate::error::Error;
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    /// The new chart's folder; its last part is the chart's name
+    pub path: PathBuf,
+    /// A chart folder to start from instead of the built-in starter
+    #[arg(short = 'p', long, value_name = "DIR")]
+    pub starter: Option<PathBuf>,
+}
+
+pub fn create_chart(args: CreateArgs, stdout: &mut dyn Write) -> Result<(), Error> {
+    create(&args.path, args.starter.as_deref())?;
+    let path = args.path.display();
+    write_out(
+        stdout,
+        &format!(
+            "Creating {path}
+Render it with `kinja render {path}`, test it with `kinja test {path} --coverage`.\n"
+        ),
+    )
+}
 
 #[derive(Debug, Clone, Args)]
 pub struct PackageArgs {

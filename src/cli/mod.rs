@@ -52,6 +52,8 @@ pub enum Command {
     /// Show what would change, resource by resource.
     #[command(subcommand)]
     Diff(diff::DiffCommand),
+    /// Create a new chart folder: a Deployment, its Service and tests, ready to render.
+    Create(chart::CreateArgs),
     /// Package a chart folder as NAME-VERSION.tgz (reproducible: the same bytes for the same chart).
     Package(chart::PackageArgs),
     /// Show a chart's Chart.yaml, values.yaml or README (folder or .tgz).
@@ -109,6 +111,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::List(args) => release::list(args, stdout, stderr),
         Command::Uninstall(args) => release::uninstall(args, stdout),
         Command::Diff(command) => return diff::run(command, stdout, stderr),
+        Command::Create(args) => chart::create_chart(args, stdout),
         Command::Package(args) => chart::package_chart(args, stdout),
         Command::Show(command) => chart::show_part(command, stdout),
         Command::Dependency(command) => dependency::run(command, stdout, stderr),
