@@ -310,3 +310,111 @@ fn coverage_names_the_branches_never_rendered_and_writes_lcov() {
         String::from_utf8_lossy(&refused.stderr)
     );
 }
+
+#[test]
+fn jsonpath_filters_comparisons_base64_and_helm_unittest_newer_asserts() {
+    let chart = TestChart::new(&[
+        (
+            "templates/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          env:\n            - {name: MODE, value: prod}\n            - {name: EMPTY, value: \"\"}\n        - name: sidecar\n          image: envoy\n",
+        ),
+        (
+            "templates/secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\ndata:\n  password: {{ \"hunter2\" | b64encode }}\n",
+        ),
+        ("templates/NOTES.txt", "Installed {{ release.name }}.\n"),
+        (
+            "tests/all_test.yaml",
+            r#"suite: newer asserts
+tests:
+  - it: reads JSONPath filters and wildcards
+    template: deploy.yaml
+    asserts:
+      - equal:
+          path: spec.template.spec.containers[?(@.name == "web")].env[?(@.name == 'MODE')].value
+          value: prod
+      - isNullOrEmpty:
+          path: spec.template.spec.containers[0].env[?(@.name == "EMPTY")].value
+      - isNotNullOrEmpty:
+          path: spec.template.spec.containers[*].image
+      - equal:
+          path: spec.template.spec.containers[*].image
+          value: redis
+        not: true
+      - greaterOrEqual:
+          path: spec.replicas
+          value: 3
+      - lessOrEqual:
+          path: spec.replicas
+          value: 5
+      - notGreaterOrEqual:
+          path: spec.replicas
+          value: 4
+  - it: fails when one of many matches differs
+    template: deploy.yaml
+    asserts:
+      - equal:
+          path: spec.template.spec.containers[*].image
+          value: nginx
+  - it: compares only values of one type
+    template: deploy.yaml
+    asserts:
+      - greaterOrEqual:
+          path: spec.replicas
+          value: "3"
+  - it: decodes base64
+    template: secret.yaml
+    asserts:
+      - equal:
+          path: data.password
+          value: hunter2
+          decodeBase64: true
+  - it: wants every document to be the one named, unless any is set
+    templates: [deploy.yaml, secret.yaml]
+    asserts:
+      - containsDocument:
+          kind: Secret
+          apiVersion: v1
+          any: true
+      - containsDocument:
+          kind: ConfigMap
+          apiVersion: v1
+        not: true
+  - it: fails without any when another document is there
+    templates: [deploy.yaml, secret.yaml]
+    asserts:
+      - containsDocument:
+          kind: Secret
+          apiVersion: v1
+  - it: snapshots the notes
+    template: NOTES.txt
+    asserts:
+      - matchSnapshotRaw: {}
+"#,
+        ),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    for line in [
+        "PASS  newer asserts › reads JSONPath filters and wildcards\n",
+        "FAIL  newer asserts › fails when one of many matches differs\n      equal (deploy.yaml): spec.template.spec.containers[*].image is \"envoy\", expected \"nginx\"\n",
+        "FAIL  newer asserts › compares only values of one type\n      greaterOrEqual (deploy.yaml): spec.replicas is 3 (int) and \"3\" is string: they do not compare\n",
+        "PASS  newer asserts › decodes base64\n",
+        "PASS  newer asserts › wants every document to be the one named, unless any is set\n",
+        "FAIL  newer asserts › fails without any when another document is there\n      containsDocument (deploy.yaml, secret.yaml): 1 of 2 documents are not a v1 Secret (with `any: true`, one is enough)\n",
+        "PASS  newer asserts › snapshots the notes\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    let snapshot =
+        std::fs::read_to_string(chart.path().join("tests/__snapshot__/all_test.yaml.snap"))
+            .unwrap();
+    assert!(snapshot.contains("Installed RELEASE-NAME."), "{snapshot}");
+    // The second run compares against it and passes again.
+    let again = kinja().arg("test").arg(chart.path()).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains("PASS  newer asserts › snapshots the notes\n")
+    );
+}

@@ -26,6 +26,10 @@ pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
         "matchRegexRaw",
         "notMatchRegexRaw",
     ];
+    if assert.kind == "containsDocument" {
+        // `not` and `any` work together there (see `contains_document`).
+        return evaluate(assert, subject)?;
+    }
     if WHOLE.contains(&assert.kind.as_str()) {
         return negated(assert, evaluate(assert, subject)?);
     }
@@ -56,16 +60,40 @@ pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
             .ok_or_else(|| format!("{} needs `{key}`", assert.kind))
     };
     for (index, document) in documents.iter().enumerate() {
-        if let Err(why) = negated(assert, on_document(assert, document, &text, &value)?) {
-            let at = if documents.len() > 1 {
-                format!("document {index}: ")
-            } else {
-                String::new()
-            };
-            return Err(format!("{at}{why}"));
+        // A path with a wildcard or a filter can find many values: `not`
+        // applies to each, as in helm-unittest.
+        for found in targets(assert, document)? {
+            if let Err(why) = negated(
+                assert,
+                on_document(assert, document, &found, &text, &value)?,
+            ) {
+                let at = if documents.len() > 1 {
+                    format!("document {index}: ")
+                } else {
+                    String::new()
+                };
+                return Err(format!("{at}{why}"));
+            }
         }
     }
     Ok(())
+}
+
+/// The values the assert's `path` finds in `document`: one (or nothing)
+/// for a plain path, each match for a path that finds many.
+fn targets(assert: &Assert, document: &Value) -> Result<Vec<Option<Value>>, String> {
+    let Some(Value::String(path)) = assert.params.get("path") else {
+        return Ok(vec![None]);
+    };
+    let steps = path::parse(path)?;
+    if !path::is_multiple(&steps) {
+        return Ok(vec![path::lookup(document, &steps).cloned()]);
+    }
+    let found = path::find(document, &steps);
+    if found.is_empty() {
+        return Ok(vec![None]);
+    }
+    Ok(found.into_iter().cloned().map(Some).collect())
 }
 
 fn negated(assert: &Assert, outcome: Result<(), String>) -> Result<(), String> {
@@ -148,7 +176,7 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
         Subject::Failed(error) => return Err(format!("the render failed: {error}")),
     };
     if assert.kind == "containsDocument" {
-        return contains_document(p, documents, &text);
+        return contains_document(assert, documents, &text);
     }
     if assert.kind == "hasDocuments" {
         let count = p
@@ -170,20 +198,21 @@ type Param<'a> = dyn Fn(&str) -> Result<Value, String> + 'a;
 fn on_document(
     assert: &Assert,
     document: &Value,
+    found: &Option<Value>,
     text: &Text,
     value: &Param,
 ) -> Result<Result<(), String>, String> {
-    let at_path = || -> Result<(String, Option<Value>), String> {
-        let path = text("path")?;
-        let steps = path::parse(&path)?;
-        Ok((path.clone(), path::lookup(document, &steps).cloned()))
-    };
+    let at_path =
+        || -> Result<(String, Option<Value>), String> { Ok((text("path")?, found.clone())) };
     let show = |v: &Option<Value>| v.as_ref().map_or("nothing".to_string(), |v| v.to_string());
     let verdict = |ok: bool, why: String| if ok { Ok(()) } else { Err(why) };
     Ok(match assert.kind.as_str() {
         "equal" | "notEqual" => {
-            let (path, found) = at_path()?;
+            let (path, mut found) = at_path()?;
             let expected = value("value")?;
+            if assert.params.get("decodeBase64") == Some(&Value::Bool(true)) {
+                found = Some(Value::String(decode_base64(&path, found)?));
+            }
             let same = found.as_ref() == Some(&expected);
             if assert.kind == "equal" {
                 verdict(
@@ -243,6 +272,36 @@ fn on_document(
                 verdict(hits == 0, format!("{path} holds {content}"))
             }
         }
+        "greaterOrEqual" | "notGreaterOrEqual" | "lessOrEqual" | "notLessOrEqual" => {
+            let (path, found) = at_path()?;
+            let expected = value("value")?;
+            let Some(actual) = found else {
+                return Ok(Err(format!("{path} does not exist")));
+            };
+            let order = ordered(&actual, &expected).ok_or_else(|| {
+                format!(
+                    "{path} is {actual} ({}) and {expected} is {}: they do not compare",
+                    friendly_type(go_type(&actual)),
+                    friendly_type(go_type(&expected))
+                )
+            })?;
+            let greater = assert.kind.contains("Greater");
+            let holds = if greater {
+                order.is_ge()
+            } else {
+                order.is_le()
+            };
+            let wanted = !assert.kind.starts_with("not");
+            let relation = if greater { "at least" } else { "at most" };
+            verdict(
+                holds == wanted,
+                if wanted {
+                    format!("{path} is {actual}, not {relation} {expected}")
+                } else {
+                    format!("{path} is {actual}, {relation} {expected}")
+                },
+            )
+        }
         "isNull" | "isNotNull" => {
             let (path, found) = at_path()?;
             let null = matches!(found, None | Some(Value::Null));
@@ -252,7 +311,7 @@ fn on_document(
                 verdict(!null, format!("{path} is null"))
             }
         }
-        "isEmpty" | "isNotEmpty" => {
+        "isEmpty" | "isNotEmpty" | "isNullOrEmpty" | "isNotNullOrEmpty" => {
             let (path, found) = at_path()?;
             let empty = match &found {
                 // As in helm-unittest: a path that is not there is no answer.
@@ -264,7 +323,7 @@ fn on_document(
                 Some(Value::Bool(b)) => !b,
                 Some(Value::Number(n)) => n.as_f64() == Some(0.0),
             };
-            if assert.kind == "isEmpty" {
+            if matches!(assert.kind.as_str(), "isEmpty" | "isNullOrEmpty") {
                 verdict(empty, format!("{path} is {}, not empty", show(&found)))
             } else {
                 verdict(!empty, format!("{path} is empty"))
@@ -384,36 +443,83 @@ fn raw_verdict(assert: &Assert, raw: &str, text: &Text) -> Result<Result<(), Str
     })
 }
 
-/// `containsDocument`: some document has that kind and apiVersion (and name, namespace).
+/// `containsDocument`, as helm-unittest reads it: every document has
+/// that kind and apiVersion (and name, namespace); with `any: true`, one
+/// does; with `not: true`, none does.
 fn contains_document(
-    p: &serde_json::Map<String, Value>,
+    assert: &Assert,
     documents: &[Value],
     text: &Text,
 ) -> Result<Result<(), String>, String> {
+    let p = &assert.params;
     let kind = text("kind")?;
     let api_version = text("apiVersion")?;
     let name = p.get("name").and_then(Value::as_str);
     let namespace = p.get("namespace").and_then(Value::as_str);
+    let any = p.get("any") == Some(&Value::Bool(true));
     let field = |d: &Value, path: &[&str]| {
         path.iter()
             .try_fold(d, |v, k| v.get(k))
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    let found = documents.iter().any(|d| {
+    let is_it = |d: &Value| {
         field(d, &["kind"]).as_deref() == Some(kind.as_str())
             && field(d, &["apiVersion"]).as_deref() == Some(api_version.as_str())
             && name.is_none_or(|n| field(d, &["metadata", "name"]).as_deref() == Some(n))
             && namespace.is_none_or(|n| field(d, &["metadata", "namespace"]).as_deref() == Some(n))
-    });
-    Ok(if found {
+    };
+    let described = format!(
+        "a {api_version} {kind}{}{}",
+        name.map(|n| format!(" named {n}")).unwrap_or_default(),
+        namespace.map(|n| format!(" in {n}")).unwrap_or_default()
+    );
+    let matching = documents.iter().filter(|d| is_it(d)).count();
+    Ok(if assert.not {
+        match matching {
+            0 => Ok(()),
+            n => Err(format!(
+                "{n} document(s) are {described}, and `not: true` asks for none"
+            )),
+        }
+    } else if documents.is_empty() || matching == 0 {
+        Err(format!("no document is {described}"))
+    } else if any || matching == documents.len() {
         Ok(())
     } else {
         Err(format!(
-            "no document is a {api_version} {kind}{}",
-            name.map(|n| format!(" named {n}")).unwrap_or_default()
+            "{} of {} documents are not {described} (with `any: true`, one is enough)",
+            documents.len() - matching,
+            documents.len()
         ))
     })
+}
+
+/// How `actual` and `expected` order, when they are both text, both
+/// integers or both floats (helm-unittest compares no other pairs).
+fn ordered(actual: &Value, expected: &Value) -> Option<std::cmp::Ordering> {
+    match (actual, expected) {
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        (Value::Number(a), Value::Number(b)) if a.is_f64() == b.is_f64() => {
+            a.as_f64()?.partial_cmp(&b.as_f64()?)
+        }
+        _ => None,
+    }
+}
+
+/// A value helm-unittest's `decodeBase64` decodes: text in standard base64.
+fn decode_base64(path: &str, found: Option<Value>) -> Result<String, String> {
+    use base64::Engine;
+    let Some(Value::String(encoded)) = found else {
+        return Err(format!(
+            "{path} is {}, not base64 text to decode",
+            found.map_or("nothing".to_string(), |v| v.to_string())
+        ));
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|e| format!("{path} is not base64 ({e})"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{path} decodes to bytes that are not text"))
 }
 
 /// A value's Go type, as helm-unittest names it (`string`, `int`, `float64`,

@@ -281,6 +281,14 @@ fn run_test(
         };
         let result = match &rendered {
             Err(message) => assert::check(assert, &assert::Subject::Failed(message)),
+            Ok(rendered) if assert.kind == "matchSnapshotRaw" => match &rendered.notes {
+                Some(notes) => {
+                    snapshot_number += 1;
+                    let text = Value::String(notes.clone());
+                    snapshots.check(&test.it, snapshot_number, &text)
+                }
+                None => Err("the chart has no templates/NOTES.txt".into()),
+            },
             Ok(rendered) if assert.kind.ends_with("Raw") => {
                 let is_notes = templates
                     .iter()
@@ -474,7 +482,9 @@ fn set_path(values: &mut Values, key: &str, value: Value) -> Result<(), String> 
                     .or_insert(Value::Null)
             }
             path::Step::Index(index) => {
-                if *index > 65_536 {
+                let index = usize::try_from(*index)
+                    .map_err(|_| format!("set: {key}: a negative index names no slot"))?;
+                if index > 65_536 {
                     return Err(format!(
                         "set: {key}: index {index} is past 65536, as --set allows"
                     ));
@@ -483,10 +493,20 @@ fn set_path(values: &mut Values, key: &str, value: Value) -> Result<(), String> 
                     *current = Value::Array(Vec::new());
                 }
                 let items = current.as_array_mut().expect("made a list just above");
-                if items.len() <= *index {
-                    items.resize(*index + 1, Value::Null);
+                if items.len() <= index {
+                    items.resize(index + 1, Value::Null);
                 }
-                &mut items[*index]
+                &mut items[index]
+            }
+            other => {
+                return Err(format!(
+                    "set: {key}: {} picks values to read, not a place to set",
+                    match other {
+                        path::Step::Filter(_) => "a filter",
+                        path::Step::Descend(_) => "`..`",
+                        _ => "`*`",
+                    }
+                ));
             }
         };
     }

@@ -180,6 +180,13 @@ pub const ASSERTS: &[&str] = &[
     "notEqualRaw",
     "matchRegexRaw",
     "notMatchRegexRaw",
+    "matchSnapshotRaw",
+    "isNullOrEmpty",
+    "isNotNullOrEmpty",
+    "greaterOrEqual",
+    "notGreaterOrEqual",
+    "lessOrEqual",
+    "notLessOrEqual",
 ];
 
 fn read_assert(value: &Value) -> Result<Assert, String> {
@@ -242,18 +249,22 @@ fn read_assert(value: &Value) -> Result<Assert, String> {
 /// The parameters kinja reads for each assert.
 fn parameters(kind: &str) -> &'static [&'static str] {
     match kind {
-        "equal" | "notEqual" => &["path", "value"],
+        "equal" | "notEqual" => &["path", "value", "decodeBase64"],
+        "greaterOrEqual" | "notGreaterOrEqual" | "lessOrEqual" | "notLessOrEqual" => {
+            &["path", "value"]
+        }
         "matchRegex" | "notMatchRegex" => &["path", "pattern"],
         "contains" | "notContains" => &["path", "content", "count", "any"],
         "isSubset" | "isNotSubset" => &["path", "content"],
-        "isNull" | "isNotNull" | "isEmpty" | "isNotEmpty" | "exists" | "notExists" => &["path"],
+        "isNull" | "isNotNull" | "isEmpty" | "isNotEmpty" | "isNullOrEmpty"
+        | "isNotNullOrEmpty" | "exists" | "notExists" => &["path"],
         "isKind" | "isAPIVersion" => &["of"],
         "hasDocuments" => &["count"],
         "lengthEqual" | "notLengthEqual" => &["path", "paths", "count"],
         "isType" | "isNotType" => &["path", "type"],
         "failedTemplate" => &["errorMessage", "errorPattern"],
         "matchSnapshot" => &["path"],
-        "containsDocument" => &["kind", "apiVersion", "name", "namespace"],
+        "containsDocument" => &["kind", "apiVersion", "name", "namespace", "any"],
         "equalRaw" | "notEqualRaw" => &["value"],
         "matchRegexRaw" | "notMatchRegexRaw" => &["pattern"],
         _ => &[],
