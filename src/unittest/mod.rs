@@ -374,7 +374,9 @@ fn render(
             .unwrap_or(0),
         is_install: !upgrade,
         is_upgrade: upgrade,
-        service: "kinja".into(),
+        // helm-unittest's value, so suites that check the managed-by label
+        // run unchanged (`kinja render` says "kinja").
+        service: "Helm".into(),
     };
     let mut capabilities = Capabilities::default();
     let major = setups.iter().rev().find_map(|s| s.kube_major);
