@@ -5,10 +5,8 @@ use crate::chart::compose::compose;
 use crate::chart::{Chart, ChartError, ChartType};
 use crate::error::Error;
 use crate::manifest::Manifest;
-use crate::render::coverage::Coverage;
-use crate::render::{Capabilities, ReleaseInfo, Renderer};
+use crate::render::{Capabilities, Harness, ReleaseInfo, Renderer};
 use crate::values::{self, Values, ValuesError};
-use std::sync::Arc;
 
 /// What a render produces.
 #[derive(Debug, Clone)]
@@ -66,19 +64,26 @@ pub fn render_chart_over(
     capabilities: &Capabilities,
 ) -> Result<RenderOutput, Error> {
     crate::names::validate_release_name(&release.name)?;
-    render_any_release_name(chart, defaults, user_values, release, capabilities, None)
+    render_any_release_name(
+        chart,
+        defaults,
+        user_values,
+        release,
+        capabilities,
+        &Harness::default(),
+    )
 }
 
 /// [`render_chart_over`] for any release name: helm-unittest suites render
-/// as `RELEASE-NAME` in `NAMESPACE`, names no cluster would take. With
-/// `coverage`, the chart's own templates count the branches they render.
+/// as `RELEASE-NAME` in `NAMESPACE`, names no cluster would take, with the
+/// `harness` of the test run (coverage, objects for `lookup`).
 pub(crate) fn render_any_release_name(
     chart: &Chart,
     defaults: &Values,
     user_values: Values,
     release: &ReleaseInfo,
     capabilities: &Capabilities,
-    coverage: Option<Arc<Coverage>>,
+    harness: &Harness,
 ) -> Result<RenderOutput, Error> {
     if chart.metadata.chart_type == ChartType::Library {
         return Err(ChartError::Library {
@@ -95,7 +100,7 @@ pub(crate) fn render_any_release_name(
         check_schema(node.chart, &node.path, values::scoped(&values, &keys))?;
     }
 
-    let renderer = Renderer::with_coverage(&composed, coverage)?;
+    let renderer = Renderer::with_harness(&composed, harness)?;
     let rendered = renderer.render(&values, release, capabilities)?;
     let (manifest, skipped_hooks) =
         Manifest::from_rendered(&rendered, &|name| renderer.file_of(name))?;
@@ -156,6 +161,7 @@ fn check_schema(chart: &Chart, shown: &str, values: &Values) -> Result<(), Value
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::coverage::Coverage;
 
     /// Counting branches must not change a byte of what renders: every
     /// example chart, with its defaults and with each of its CI overlays.
@@ -176,14 +182,17 @@ mod tests {
             for user_values in overlays {
                 let release = ReleaseInfo::for_render("shop", "web");
                 let caps = Capabilities::default();
-                let render = |coverage| {
+                let render = |coverage: Option<std::sync::Arc<Coverage>>| {
                     render_any_release_name(
                         &chart,
                         &chart.default_values,
                         user_values.clone(),
                         &release,
                         &caps,
-                        coverage,
+                        &Harness {
+                            coverage,
+                            cluster: None,
+                        },
                     )
                     .map(|output| (output.manifest.to_text(), output.notes))
                     .map_err(|e| e.to_string())

@@ -439,3 +439,82 @@ tests:
             .contains("PASS  newer asserts › snapshots the notes\n")
     );
 }
+
+#[test]
+fn kubernetes_provider_objects_are_what_lookup_finds() {
+    let chart = TestChart::new(&[
+        (
+            "templates/secret.yaml",
+            "{% set existing = lookup(\"v1\", \"Secret\", release.namespace, \"db\") %}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: {{ existing.data.password if existing else \"bmV3\" }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: namespaces\ndata:\n  count: \"{{ lookup(\"v1\", \"Namespace\", \"\", \"\").items | default([]) | length }}\"\n",
+        ),
+        (
+            "tests/lookup_test.yaml",
+            r#"suite: lookup
+templates: [secret.yaml]
+kubernetesProvider:
+  scheme:
+    "v1/Namespace":
+      gvr: {version: v1, resource: namespaces}
+      namespaced: false
+  objects:
+    - apiVersion: v1
+      kind: Namespace
+      metadata: {name: shop}
+tests:
+  - it: makes a new password without a cluster object
+    asserts:
+      - equal:
+          path: data.password
+          value: bmV3
+        documentIndex: 0
+      - equal:
+          path: data.count
+          value: "1"
+        documentIndex: 1
+  - it: keeps the password of the Secret that is there
+    kubernetesProvider:
+      objects:
+        - apiVersion: v1
+          kind: Secret
+          metadata: {name: db, namespace: NAMESPACE}
+          data: {password: b2xk}
+        - apiVersion: v1
+          kind: Namespace
+          metadata: {name: web}
+    asserts:
+      - equal:
+          path: data.password
+          value: b2xk
+        documentIndex: 0
+      - equal:
+          path: data.count
+          value: "2"
+        documentIndex: 1
+"#,
+        ),
+        (
+            "tests/bad_test.yaml",
+            "suite: bad\ntests:\n  - it: x\n    kubernetesProvider:\n      scheme:\n        v1/Pod: {should_err: boom}\n    asserts:\n      - hasDocuments: {count: 2}\n",
+        ),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("PASS  lookup › makes a new password without a cluster object\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS  lookup › keeps the password of the Secret that is there\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL  tests/bad_test.yaml › (the suite)\n      tests/bad_test.yaml: tests[0]: a kubernetesProvider scheme entry has `should_err`"),
+        "{out}"
+    );
+    // Without objects, lookup finds nothing, as `helm template` has it.
+    let rendered = success(kinja().arg("render").arg(chart.path()));
+    assert!(
+        rendered.contains("password: bmV3\n") && rendered.contains("count: \"0\"\n"),
+        "{rendered}"
+    );
+}

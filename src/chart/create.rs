@@ -257,7 +257,7 @@ mod tests {
             chart_name(Path::new("charts/web-app2")).unwrap(),
             "web-app2"
         );
-        for bad in ["Web", "my_chart", "a.b", "-x", "x-", ""] {
+        for bad in ["Web", "my_chart", "a.b", "-x", "x-", ".."] {
             let error = chart_name(&Path::new("charts").join(bad)).unwrap_err();
             assert!(
                 matches!(error, ChartError::InvalidChartName { .. }),
@@ -304,7 +304,8 @@ mod tests {
         let mut on_disk = Vec::new();
         walk(&folder, &folder, &mut on_disk);
         on_disk.sort();
-        let listed: Vec<String> = STARTER.iter().map(|(file, _)| file.to_string()).collect();
+        let mut listed: Vec<String> = STARTER.iter().map(|(file, _)| file.to_string()).collect();
+        listed.sort();
         assert_eq!(listed, on_disk);
     }
 }

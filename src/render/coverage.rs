@@ -288,12 +288,14 @@ impl Lines {
 }
 
 /// A chart's templates, instrumented, and how often each branch rendered.
+#[derive(Debug)]
 pub struct Coverage {
     templates: Vec<CoveredTemplate>,
     by_name: HashMap<String, usize>,
     counters: Vec<AtomicU64>,
 }
 
+#[derive(Debug)]
 struct CoveredTemplate {
     name: String,
     file: String,

@@ -9,6 +9,7 @@
 //! A [`Renderer`] compiles a chart's templates once and renders them as many
 //! times as asked, with values, release and capabilities as plain data.
 
+mod cluster;
 mod context;
 pub mod coverage;
 mod defaults;
@@ -18,6 +19,7 @@ mod helm_time;
 mod helm_values;
 mod line_ends;
 
+pub use cluster::Cluster;
 pub use context::{
     Capabilities, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, KubeVersion, ReleaseInfo,
     TemplateContext,
@@ -67,6 +69,14 @@ struct Unit {
     size: usize,
 }
 
+/// What a test run adds to a render: branch counting for `--coverage`,
+/// and objects for `lookup` (a suite's `kubernetesProvider`).
+#[derive(Debug, Clone, Default)]
+pub struct Harness {
+    pub coverage: Option<std::sync::Arc<coverage::Coverage>>,
+    pub cluster: Option<std::sync::Arc<Cluster>>,
+}
+
 /// A composed chart's templates compiled into one minijinja environment.
 pub struct Renderer<'a, 'c> {
     composed: &'a Composed<'c>,
@@ -77,15 +87,16 @@ pub struct Renderer<'a, 'c> {
 impl<'a, 'c> Renderer<'a, 'c> {
     /// Compiles every template of every chart; syntax errors are reported here.
     pub fn new(composed: &'a Composed<'c>) -> Result<Renderer<'a, 'c>, RenderError> {
-        Renderer::with_coverage(composed, None)
+        Renderer::with_harness(composed, &Harness::default())
     }
 
     /// [`Renderer::new`], with the root chart's templates counting their
-    /// branches into `coverage`.
-    pub fn with_coverage(
+    /// branches into the harness's coverage, and `lookup` finding its objects.
+    pub fn with_harness(
         composed: &'a Composed<'c>,
-        coverage: Option<std::sync::Arc<coverage::Coverage>>,
+        harness: &Harness,
     ) -> Result<Renderer<'a, 'c>, RenderError> {
+        let coverage = harness.coverage.clone();
         let mut env = Environment::new();
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
@@ -126,6 +137,19 @@ impl<'a, 'c> Renderer<'a, 'c> {
         }
         if let Some(coverage) = coverage {
             env.add_function(coverage::COVER_FUNCTION, move |id: usize| coverage.hit(id));
+        }
+        if let Some(cluster) = harness.cluster.clone() {
+            env.add_function(
+                "lookup",
+                move |api_version: &str, kind: &str, namespace: &str, name: &str| {
+                    minijinja::Value::from(minijinja::value::Serde(&cluster.lookup(
+                        api_version,
+                        kind,
+                        namespace,
+                        name,
+                    )))
+                },
+            );
         }
         Ok(Renderer {
             composed,

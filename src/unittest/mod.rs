@@ -20,7 +20,7 @@ pub use snapshot::SnapshotMode;
 
 use crate::chart::{Chart, ChartError};
 use crate::render::coverage::{Coverage, TemplateCoverage};
-use crate::render::{Capabilities, KubeVersion, ReleaseInfo};
+use crate::render::{Capabilities, Cluster, Harness, KubeVersion, ReleaseInfo};
 use crate::values::Values;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -418,7 +418,10 @@ fn render(
             values,
             &release,
             &capabilities,
-            target.coverage.clone(),
+            &Harness {
+                coverage: target.coverage.clone(),
+                cluster: cluster(setups),
+            },
         ) {
             Ok(output) => Ok(Rendered {
                 manifest: output.manifest,
@@ -428,6 +431,28 @@ fn render(
             Err(other) => Err(other.to_string()),
         },
     )
+}
+
+/// What `lookup` finds: the test's objects, then the suite's (helm-unittest's
+/// order); `None` when neither has any, so `lookup` finds nothing.
+fn cluster(setups: &[&Setup]) -> Option<Arc<Cluster>> {
+    let objects: Vec<Value> = setups
+        .iter()
+        .rev()
+        .flat_map(|s| s.cluster_objects.iter().cloned())
+        .collect();
+    if objects.is_empty() {
+        return None;
+    }
+    let namespaced = setups
+        .iter()
+        .rev()
+        .flat_map(|s| s.cluster_scheme.iter().cloned())
+        .collect();
+    Some(Arc::new(Cluster {
+        objects,
+        namespaced,
+    }))
 }
 
 /// A render for the asserts: its documents and its notes.

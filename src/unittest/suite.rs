@@ -20,6 +20,10 @@ pub struct Setup {
     pub api_versions: Option<Vec<String>>,
     pub chart_version: Option<String>,
     pub chart_app_version: Option<String>,
+    /// `kubernetesProvider.objects`: what `lookup` finds.
+    pub cluster_objects: Vec<Value>,
+    /// `kubernetesProvider.scheme`: `apiVersion/Kind` and whether it is namespaced.
+    pub cluster_scheme: Vec<(String, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +89,7 @@ pub fn read(text: &str) -> Result<Suite, String> {
         "release",
         "capabilities",
         "chart",
+        "kubernetesProvider",
         "skip",
         "tests",
     ];
@@ -118,6 +123,7 @@ fn read_test(value: &Value) -> Result<Test, String> {
         "release",
         "capabilities",
         "chart",
+        "kubernetesProvider",
         "template",
         "templates",
         "documentIndex",
@@ -314,6 +320,33 @@ fn read_setup(map: &Map<String, Value>) -> Result<Setup, String> {
         refuse_unknown(chart, &["version", "appVersion"], "chart")?;
         setup.chart_version = text_at(chart, "version");
         setup.chart_app_version = text_at(chart, "appVersion");
+    }
+    if let Some(provider) = object_at(map, "kubernetesProvider")? {
+        refuse_unknown(provider, &["scheme", "objects"], "kubernetesProvider")?;
+        match provider.get("objects") {
+            None => {}
+            Some(Value::Array(objects)) if objects.iter().all(Value::is_object) => {
+                setup.cluster_objects = objects.clone();
+            }
+            Some(_) => return Err("kubernetesProvider.objects is a list of objects".into()),
+        }
+        if let Some(scheme) = object_at(provider, "scheme")? {
+            for (kind, props) in scheme {
+                let Value::Object(props) = props else {
+                    return Err(format!("kubernetesProvider.scheme.{kind} is a mapping"));
+                };
+                refuse_unknown(
+                    props,
+                    &["gvr", "namespaced"],
+                    "a kubernetesProvider scheme entry",
+                )?;
+                let namespaced = props
+                    .get("namespaced")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                setup.cluster_scheme.push((kind.clone(), namespaced));
+            }
+        }
     }
     Ok(setup)
 }
