@@ -645,7 +645,7 @@ fn install_and_upgrade_follow_helms_rules_and_template_is_render() {
     assert_eq!(template, render);
     let err = user_error(kinja().args(["relase", "shop", CHART]));
     assert!(
-        err.contains("tip: some similar subcommands exist: 'template', 'release'"),
+        err.contains("tip: some similar subcommands exist: 'template', 'create', 'release'"),
         "{err}"
     );
     let err = user_error(kinja().args(["histroy", "shop"]));

@@ -341,7 +341,7 @@ fn jsonpath_filters_comparisons_base64_and_helm_unittest_newer_asserts() {
         ),
         (
             "templates/secret.yaml",
-            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\ndata:\n  password: {{ \"hunter2\" | b64encode }}\n",
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\ndata:\n  password: {{ \"hunter2\" | b64encode }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
         ),
         ("templates/NOTES.txt", "Installed {{ release.name }}.\n"),
         (
@@ -390,19 +390,20 @@ tests:
           path: data.password
           value: hunter2
           decodeBase64: true
+        documentIndex: 0
   - it: wants every document to be the one named, unless any is set
-    templates: [deploy.yaml, secret.yaml]
+    template: secret.yaml
     asserts:
       - containsDocument:
           kind: Secret
           apiVersion: v1
           any: true
       - containsDocument:
-          kind: ConfigMap
+          kind: Pod
           apiVersion: v1
         not: true
   - it: fails without any when another document is there
-    templates: [deploy.yaml, secret.yaml]
+    template: secret.yaml
     asserts:
       - containsDocument:
           kind: Secret
@@ -423,7 +424,7 @@ tests:
         "FAIL  newer asserts › compares only values of one type\n      greaterOrEqual (deploy.yaml): spec.replicas is 3 (int) and \"3\" is string: they do not compare\n",
         "PASS  newer asserts › decodes base64\n",
         "PASS  newer asserts › wants every document to be the one named, unless any is set\n",
-        "FAIL  newer asserts › fails without any when another document is there\n      containsDocument (deploy.yaml, secret.yaml): 1 of 2 documents are not a v1 Secret (with `any: true`, one is enough)\n",
+        "FAIL  newer asserts › fails without any when another document is there\n      containsDocument (secret.yaml): 1 of 2 documents are not a v1 Secret (with `any: true`, one is enough)\n",
         "PASS  newer asserts › snapshots the notes\n",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
@@ -517,4 +518,37 @@ tests:
         rendered.contains("password: bmV3\n") && rendered.contains("count: \"0\"\n"),
         "{rendered}"
     );
+}
+
+#[test]
+fn a_suite_renders_only_its_templates_and_asserts_hold_template_by_template() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "strict: false\n"),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+        ),
+        (
+            "templates/broken.yaml",
+            "{% if values.strict %}{{ fail(\"broken.yaml refuses strict\") }}{% endif %}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
+        ),
+        (
+            "tests/cm_test.yaml",
+            "suite: cm\ntemplates: [cm.yaml]\ntests:\n  - it: is not failed by a template it does not test\n    set: {strict: true}\n    asserts:\n      - isKind: {of: ConfigMap}\n      - notFailedTemplate: {}\n",
+        ),
+        (
+            "tests/all_test.yaml",
+            "suite: all\ntests:\n  - it: checks every template, each on its own\n    asserts:\n      - hasDocuments: {count: 1}\n      - isAPIVersion: {of: v1}\n  - it: fails where one template differs\n    asserts:\n      - isKind: {of: ConfigMap}\n  - it: sees the failure of any template\n    set: {strict: true}\n    asserts:\n      - failedTemplate: {errorMessage: broken.yaml refuses strict}\n",
+        ),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "PASS  cm › is not failed by a template it does not test\n",
+        "PASS  all › checks every template, each on its own\n",
+        "FAIL  all › fails where one template differs\n      isKind: broken.yaml: the kind is \"Secret\", not \"ConfigMap\"\n",
+        "PASS  all › sees the failure of any template\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
 }

@@ -4,9 +4,14 @@ use super::path;
 use super::suite::Assert;
 use serde_json::Value;
 
-/// What one assert sees: the selected documents (parsed), or the render's error.
+/// What one assert sees of one template: its documents (parsed: all it
+/// rendered, and those `documentIndex` and `documentSelector` picked), its
+/// text (`NOTES.txt`), or the render's error.
 pub enum Subject<'a> {
-    Documents(&'a [Value]),
+    Documents {
+        rendered: &'a [Value],
+        selected: &'a [Value],
+    },
     /// A template's text as rendered (`NOTES.txt`), for the raw asserts.
     Raw(&'a str),
     Failed(&'a str),
@@ -34,10 +39,12 @@ pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
         return negated(assert, evaluate(assert, subject)?);
     }
     let documents = match subject {
-        Subject::Documents([]) => {
-            return Err("the templates rendered no document to check".into());
+        // Nothing to check: it holds only as `not` (helm-unittest's rule).
+        Subject::Documents { selected: [], .. } if assert.not => return Ok(()),
+        Subject::Documents { selected: [], .. } => {
+            return Err("the template rendered no document to check".into());
         }
-        Subject::Documents(documents) => *documents,
+        Subject::Documents { selected, .. } => *selected,
         Subject::Failed(error) => return Err(format!("the render failed: {error}")),
         Subject::Raw(_) => {
             return Err(format!(
@@ -147,7 +154,7 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
         "notFailedTemplate" => {
             return Ok(match subject {
                 Subject::Failed(error) => Err(format!("the render failed: {error}")),
-                Subject::Documents(_) | Subject::Raw(_) => Ok(()),
+                Subject::Documents { .. } | Subject::Raw(_) => Ok(()),
             });
         }
         _ => {}
@@ -156,7 +163,7 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
         let raw = match subject {
             Subject::Raw(raw) => *raw,
             Subject::Failed(error) => return Err(format!("the render failed: {error}")),
-            Subject::Documents(_) => {
+            Subject::Documents { .. } => {
                 return Err(format!(
                     "{} checks a template's text: use it with `template: NOTES.txt`",
                     assert.kind
@@ -165,8 +172,8 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
         };
         return raw_verdict(assert, raw, &text);
     }
-    let documents = match subject {
-        Subject::Documents(documents) => *documents,
+    let (rendered, documents) = match subject {
+        Subject::Documents { rendered, selected } => (*rendered, *selected),
         Subject::Raw(_) => {
             return Err(format!(
                 "{} checks documents, not a template's text",
@@ -183,10 +190,16 @@ fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, St
             .get("count")
             .and_then(Value::as_u64)
             .ok_or("hasDocuments needs `count`")?;
-        return Ok(if documents.len() as u64 == count {
+        // The template's documents; with filterAware, those the selector kept.
+        let counted = if p.get("filterAware") == Some(&Value::Bool(true)) {
+            documents.len()
+        } else {
+            rendered.len()
+        };
+        return Ok(if counted as u64 == count {
             Ok(())
         } else {
-            Err(format!("{} documents, not {count}", documents.len()))
+            Err(format!("{counted} documents, not {count}"))
         });
     }
     Err(format!("{} is checked document by document", assert.kind))

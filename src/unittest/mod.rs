@@ -11,6 +11,7 @@ mod assert;
 mod coverage;
 mod junit;
 mod path;
+mod select;
 mod snapshot;
 pub mod suite;
 
@@ -146,6 +147,18 @@ fn run_suite(
         Err(message) => return broken("(the suite)", format!("{relative}: {message}")),
     };
     let suite_dir = file.parent().unwrap_or(dir).to_path_buf();
+    let scope = select::Scope {
+        templates: &suite.templates,
+        excluded: &suite.exclude_templates,
+    };
+    let scoped = match select::scoped_chart(target.chart, &scope) {
+        Ok(scoped) => scoped,
+        Err(message) => return broken("(the suite)", format!("{relative}: {message}")),
+    };
+    let scoped_target = Target {
+        chart: &scoped,
+        coverage: target.coverage.clone(),
+    };
     let mut snapshots = match snapshot::Snapshots::open(file, options.snapshots) {
         Ok(snapshots) => snapshots,
         Err(message) => return broken("(its snapshots)", message),
@@ -173,9 +186,18 @@ fn run_suite(
                 let key = format!("{setups:?}");
                 let rendered = renders
                     .entry(key)
-                    .or_insert_with(|| std::rc::Rc::new(render(target, &setups, &suite_dir)))
+                    .or_insert_with(|| {
+                        std::rc::Rc::new(render(&scoped_target, &setups, &suite_dir))
+                    })
                     .clone();
-                run_test(target.chart, &suite, test, &rendered, &mut snapshots)
+                run_test(
+                    target.chart,
+                    &scoped,
+                    &suite,
+                    test,
+                    &rendered,
+                    &mut snapshots,
+                )
             }
         };
         let failed = matches!(outcome, Outcome::Failed(_));
@@ -243,6 +265,7 @@ fn suite_files(dir: &Path, patterns: &[String]) -> Vec<PathBuf> {
 
 fn run_test(
     chart: &Chart,
+    scoped: &Chart,
     suite: &Suite,
     test: &Test,
     rendered: &RenderResult,
@@ -256,72 +279,70 @@ fn run_test(
     let mut failures = Vec::new();
     let mut snapshot_number = 0;
     for assert in &test.asserts {
-        let templates: Vec<String> = match &assert.template {
+        let patterns: Vec<String> = match &assert.template {
             Some(one) => vec![one.clone()],
             None if !test.templates.is_empty() => test.templates.clone(),
             None => suite.templates.clone(),
         };
-        let label = format!("{} ({})", assert.kind, templates.join(", "));
-        let documents = |rendered: &Rendered| {
-            let selected = select(
-                &rendered.manifest,
-                chart,
-                &templates,
-                &suite.exclude_templates,
-                assert.document_index.or(test.document_index),
-            )?;
-            match assert
-                .document_selector
-                .as_ref()
-                .or(test.document_selector.as_ref())
-            {
-                Some(selector) => apply_selector(selected, selector),
-                None => Ok(selected),
-            }
+        let label = if patterns.is_empty() {
+            assert.kind.clone()
+        } else {
+            format!("{} ({})", assert.kind, patterns.join(", "))
         };
         let result = match &rendered {
             Err(message) => assert::check(assert, &assert::Subject::Failed(message)),
-            Ok(rendered) if assert.kind == "matchSnapshotRaw" => match &rendered.notes {
-                Some(notes) => {
-                    snapshot_number += 1;
-                    let text = Value::String(notes.clone());
-                    snapshots.check(&test.it, snapshot_number, &text)
-                }
-                None => Err("the chart has no templates/NOTES.txt".into()),
-            },
             Ok(rendered) if assert.kind.ends_with("Raw") => {
-                let is_notes = templates
-                    .iter()
-                    .all(|t| t.trim_start_matches("templates/") == "NOTES.txt");
-                match (&rendered.notes, is_notes) {
-                    (Some(notes), true) => assert::check(assert, &assert::Subject::Raw(notes)),
-                    (None, true) => Err("the chart has no templates/NOTES.txt".into()),
-                    (_, false) => Err(format!(
-                        "{} checks NOTES.txt: set `template: NOTES.txt`",
-                        assert.kind
-                    )),
-                }
-            }
-            Ok(rendered) if assert.kind == "matchSnapshot" => {
-                documents(rendered).and_then(|documents| {
-                    let mut outcome = Ok(());
-                    for document in &documents {
+                notes_of(chart, rendered, &patterns, &assert.kind).and_then(|notes| {
+                    if assert.kind == "matchSnapshotRaw" {
                         snapshot_number += 1;
-                        let value = match assert.params.get("path").and_then(Value::as_str) {
-                            Some(path) => path::lookup(document, &path::parse(path)?)
-                                .cloned()
-                                .unwrap_or(Value::Null),
-                            None => document.clone(),
-                        };
-                        if let Err(why) = snapshots.check(&test.it, snapshot_number, &value) {
-                            outcome = Err(why);
-                        }
+                        snapshots.check(&test.it, snapshot_number, &Value::String(notes.into()))
+                    } else {
+                        assert::check(assert, &assert::Subject::Raw(notes))
                     }
-                    outcome
                 })
             }
-            Ok(rendered) => documents(rendered).and_then(|documents| {
-                assert::check(assert, &assert::Subject::Documents(&documents))
+            Ok(rendered) => select::documents(
+                &rendered.manifest,
+                chart,
+                scoped,
+                &patterns,
+                assert.document_index.or(test.document_index),
+                assert
+                    .document_selector
+                    .as_ref()
+                    .or(test.document_selector.as_ref()),
+            )
+            .and_then(|templates| {
+                // None: a selector with skipEmptyTemplates found nothing to check.
+                let templates = templates.unwrap_or_default();
+                let many = templates.len() > 1;
+                for template in &templates {
+                    let outcome = if assert.kind == "matchSnapshot" {
+                        snapshot_documents(
+                            assert,
+                            &template.selected,
+                            &test.it,
+                            &mut snapshot_number,
+                            snapshots,
+                        )
+                    } else {
+                        assert::check(
+                            assert,
+                            &assert::Subject::Documents {
+                                rendered: &template.rendered,
+                                selected: &template.selected,
+                            },
+                        )
+                    };
+                    outcome.map_err(|why| {
+                        if many {
+                            format!("{}: {why}", template.name)
+                        } else {
+                            why
+                        }
+                    })?;
+                }
+                Ok(())
             }),
         };
         if let Err(why) = result {
@@ -333,6 +354,53 @@ fn run_test(
     } else {
         Outcome::Failed(failures)
     }
+}
+
+/// The rendered `NOTES.txt` a raw assert checks.
+fn notes_of<'r>(
+    chart: &Chart,
+    rendered: &'r Rendered,
+    patterns: &[String],
+    kind: &str,
+) -> Result<&'r str, String> {
+    let is_notes = |t: &String| t.trim_start_matches("templates/") == "NOTES.txt";
+    if patterns.is_empty() || !patterns.iter().all(is_notes) {
+        return Err(format!(
+            "{kind} checks NOTES.txt: set `template: NOTES.txt`"
+        ));
+    }
+    match &rendered.notes {
+        Some(notes) => Ok(notes),
+        None if chart.templates.iter().any(|t| t.name == "NOTES.txt") => Err(
+            "NOTES.txt is not among the templates the suite renders (add it to the suite's `templates`)".into(),
+        ),
+        None => Err("the chart has no templates/NOTES.txt".into()),
+    }
+}
+
+/// `matchSnapshot`: each document (or its value at `path`) against the
+/// test's next snapshot.
+fn snapshot_documents(
+    assert: &suite::Assert,
+    documents: &[Value],
+    it: &str,
+    number: &mut usize,
+    snapshots: &mut snapshot::Snapshots,
+) -> Result<(), String> {
+    let mut outcome = Ok(());
+    for document in documents {
+        *number += 1;
+        let value = match assert.params.get("path").and_then(Value::as_str) {
+            Some(path) => path::lookup(document, &path::parse(path)?)
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => document.clone(),
+        };
+        if let Err(why) = snapshots.check(it, *number, &value) {
+            outcome = Err(why);
+        }
+    }
+    outcome
 }
 
 /// Renders with the suite's then the test's setup: the manifest, or the
@@ -461,34 +529,6 @@ struct Rendered {
     notes: Option<String>,
 }
 
-/// The documents a `documentSelector` picks: one (or, with `matchMany`,
-/// several) whose value at its path is its value.
-fn apply_selector(documents: Vec<Value>, selector: &suite::Selector) -> Result<Vec<Value>, String> {
-    let steps = path::parse(&selector.path)?;
-    let picked: Vec<Value> = documents
-        .into_iter()
-        .filter(|d| match (path::lookup(d, &steps), &selector.value) {
-            (Some(found), Some(wanted)) => found == wanted,
-            (Some(_), None) => true,
-            (None, _) => false,
-        })
-        .collect();
-    if picked.is_empty() && !selector.skip_empty_templates {
-        return Err(format!(
-            "documentSelector: no document has {} as asked",
-            selector.path
-        ));
-    }
-    if picked.len() > 1 && !selector.match_many {
-        return Err(format!(
-            "documentSelector: {} documents match {}; set matchMany: true to check them all",
-            picked.len(),
-            selector.path
-        ));
-    }
-    Ok(picked)
-}
-
 /// Puts `value` at a path (`image.tag`, `podAnnotations.prometheus\.io/scrape`,
 /// `ports[0].name`), making mappings and list slots on the way; a mapping
 /// merges into the mapping already there, as `--set` merges.
@@ -547,77 +587,6 @@ fn set_path(values: &mut Values, key: &str, value: Value) -> Result<(), String> 
         *values = map;
     }
     Ok(())
-}
-
-/// The documents of the named templates (globs, `templates/` optional),
-/// parsed; with `index`, only that document of each template.
-fn select(
-    manifest: &crate::manifest::Manifest,
-    chart: &Chart,
-    templates: &[String],
-    excluded: &[String],
-    index: Option<usize>,
-) -> Result<Vec<Value>, String> {
-    let chart_name = &chart.metadata.name;
-    if templates.is_empty() {
-        return Err("no template to check: set `templates` in the suite, or `template` in the test or the assert".into());
-    }
-    let matcher = |patterns: &[String]| -> Result<globset::GlobSet, String> {
-        let mut set = globset::GlobSetBuilder::new();
-        for pattern in patterns {
-            let pattern = pattern.strip_prefix("templates/").unwrap_or(pattern);
-            set.add(
-                globset::GlobBuilder::new(pattern)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| format!("template pattern {pattern:?}: {}", e.kind()))?,
-            );
-        }
-        set.build().map_err(|e| e.to_string())
-    };
-    let wanted = matcher(templates)?;
-    let unwanted = matcher(excluded)?;
-    // A pattern no template file matches is a mistake, not zero documents.
-    for pattern in templates {
-        let one = matcher(std::slice::from_ref(pattern))?;
-        if !chart.templates.iter().any(|t| one.is_match(&t.name)) {
-            return Err(format!(
-                "no template {pattern} in the chart (templates are named from templates/, like deployment.yaml)"
-            ));
-        }
-    }
-    let prefix = format!("{chart_name}/templates/");
-    // Per template, in the order the template wrote them (the manifest is
-    // in install order), as helm-unittest counts documentIndex.
-    let mut per_template: Vec<(String, Vec<(usize, Value)>)> = Vec::new();
-    for document in manifest.documents() {
-        let Some(name) = document.source.strip_prefix(&prefix) else {
-            continue;
-        };
-        if !wanted.is_match(name) || unwanted.is_match(name) {
-            continue;
-        }
-        let value = crate::yaml::parse_value(&document.text).map_err(|e| e.to_string())?;
-        match per_template.iter_mut().find(|(n, _)| n == name) {
-            Some((_, documents)) => documents.push((document.line, value)),
-            None => per_template.push((name.to_string(), vec![(document.line, value)])),
-        }
-    }
-    let mut selected = Vec::new();
-    for (name, mut documents) in per_template {
-        documents.sort_by_key(|(line, _)| *line);
-        match index {
-            Some(i) if i >= documents.len() => {
-                return Err(format!(
-                    "documentIndex {i} is out of range: {name} rendered {} document(s)",
-                    documents.len()
-                ));
-            }
-            Some(i) => selected.push(documents.swap_remove(i).1),
-            None => selected.extend(documents.into_iter().map(|(_, v)| v)),
-        }
-    }
-    Ok(selected)
 }
 
 /// One line per test, the failures' messages under them, what was
@@ -686,48 +655,6 @@ mod tests {
             json!({"resources": {"requests": {"cpu": 1}, "limits": {"cpu": 2}},
                    "podAnnotations": {"prometheus.io/scrape": "true"},
                    "ports": [null, {"name": "http"}]})
-        );
-    }
-
-    #[test]
-    fn a_selector_picks_one_document_unless_many_are_allowed() {
-        let docs = vec![
-            json!({"kind": "Service", "metadata": {"name": "a"}}),
-            json!({"kind": "Service", "metadata": {"name": "b"}}),
-            json!({"kind": "Deployment"}),
-        ];
-        let selector = |value: Option<Value>, many: bool, skip: bool| suite::Selector {
-            path: "kind".into(),
-            value,
-            match_many: many,
-            skip_empty_templates: skip,
-        };
-        let one = apply_selector(
-            docs.clone(),
-            &selector(Some(json!("Deployment")), false, false),
-        )
-        .unwrap();
-        assert_eq!(one, [json!({"kind": "Deployment"})]);
-        let error = apply_selector(
-            docs.clone(),
-            &selector(Some(json!("Service")), false, false),
-        )
-        .unwrap_err();
-        assert!(
-            error.contains("2 documents match kind; set matchMany"),
-            "{error}"
-        );
-        assert_eq!(
-            apply_selector(docs.clone(), &selector(Some(json!("Service")), true, false))
-                .unwrap()
-                .len(),
-            2
-        );
-        assert!(apply_selector(docs.clone(), &selector(Some(json!("Pod")), false, false)).is_err());
-        assert!(
-            apply_selector(docs, &selector(Some(json!("Pod")), false, true))
-                .unwrap()
-                .is_empty()
         );
     }
 }

@@ -265,7 +265,7 @@ fn parameters(kind: &str) -> &'static [&'static str] {
         "isNull" | "isNotNull" | "isEmpty" | "isNotEmpty" | "isNullOrEmpty"
         | "isNotNullOrEmpty" | "exists" | "notExists" => &["path"],
         "isKind" | "isAPIVersion" => &["of"],
-        "hasDocuments" => &["count"],
+        "hasDocuments" => &["count", "filterAware"],
         "lengthEqual" | "notLengthEqual" => &["path", "paths", "count"],
         "isType" | "isNotType" => &["path", "type"],
         "failedTemplate" => &["errorMessage", "errorPattern"],
