@@ -552,3 +552,31 @@ fn a_suite_renders_only_its_templates_and_asserts_hold_template_by_template() {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
+
+#[test]
+fn subsets_compare_top_level_keys_and_only_listed_api_versions_exist() {
+    let chart = TestChart::new(&[
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels: {a: \"1\", b: \"2\"}\ndata:\n  policy: \"{{ 'policy/v1' in capabilities.api_versions }}\"\n  apps: \"{{ 'apps/v1' in capabilities.api_versions }}\"\n",
+        ),
+        (
+            "tests/cm_test.yaml",
+            "suite: cm\ntemplates: [cm.yaml]\ncapabilities:\n  apiVersions: [policy/v1]\ntests:\n  - it: takes a top-level subset\n    asserts:\n      - isSubset:\n          path: metadata\n          content: {name: cm}\n  - it: compares a nested mapping whole\n    asserts:\n      - isSubset:\n          path: metadata\n          content: {labels: {a: \"1\"}}\n  - it: has only the API versions listed\n    asserts:\n      - equal: {path: data.policy, value: \"true\"}\n      - equal: {path: data.apps, value: \"false\"}\n",
+        ),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("PASS  cm › takes a top-level subset\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL  cm › compares a nested mapping whole\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS  cm › has only the API versions listed\n"),
+        "{out}"
+    );
+}

@@ -558,13 +558,14 @@ fn friendly_type(go: &str) -> &str {
     }
 }
 
-/// Whether every key of `part` is in `whole` with the same value, deeply;
-/// anything else must be equal.
+/// helm-unittest's subset: every top-level key of `part` is in `whole`
+/// with an equal value (nested mappings compare whole); anything else
+/// must be equal.
 fn is_subset(part: &Value, whole: &Value) -> bool {
     match (part, whole) {
-        (Value::Object(part), Value::Object(whole)) => part
-            .iter()
-            .all(|(k, v)| whole.get(k).is_some_and(|w| is_subset(v, w))),
+        (Value::Object(part), Value::Object(whole)) => {
+            part.iter().all(|(k, v)| whole.get(k) == Some(v))
+        }
         _ => part == whole,
     }
 }

@@ -458,12 +458,14 @@ fn render(
         );
         capabilities.kube_version = KubeVersion::parse(&text)?;
     }
-    // The suite's and the test's together, as helm-unittest adds them.
-    for setup in setups {
-        if let Some(extra) = &setup.api_versions {
-            capabilities.api_versions.extend(extra.iter().cloned());
-        }
-    }
+    // Only the suite's and the test's, together: helm-unittest renders
+    // with no other API version (not Helm's default list).
+    capabilities.api_versions = setups
+        .iter()
+        .filter_map(|s| s.api_versions.as_ref())
+        .flatten()
+        .cloned()
+        .collect();
     let mut chart = target.chart.clone();
     if let Some(version) = last(&|s| s.chart_version.clone()) {
         chart.metadata.version = version.clone();
