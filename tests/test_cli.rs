@@ -580,3 +580,15 @@ fn subsets_compare_top_level_keys_and_only_listed_api_versions_exist() {
         "{out}"
     );
 }
+
+#[test]
+fn marks_are_coloured_only_when_asked_or_on_a_terminal() {
+    let plain = success(kinja().args(["test", "charts/fleet"]));
+    assert!(!plain.contains('\x1b'), "{plain}");
+    let coloured = success(
+        kinja()
+            .args(["test", "charts/fleet", "--color", "always"])
+            .env("NO_COLOR", "1"),
+    );
+    assert!(coloured.starts_with("\x1b[32mPASS\x1b[0m  "), "{coloured}");
+}

@@ -3,12 +3,13 @@
 //! (or the two files), then one diff prints them.
 
 use super::args::{ChartArgs, NamespaceArg, ReleaseRef, UpgradeValuesArgs};
+use super::args::{ColorChoice, use_color};
 use super::{Outcome, print_warnings, write_out};
 use crate::diff::{DiffOptions, format_diff, format_json, format_simple};
 use crate::error::Error;
 use crate::release::compare::{self, Side};
 use clap::{Args, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum DiffCommand {
@@ -73,13 +74,6 @@ pub enum DiffFormat {
     Diff,
     Simple,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 /// What every diff subcommand takes: how to compare and how to print.
@@ -199,18 +193,6 @@ pub fn run(
     } else {
         Outcome::Done
     })
-}
-
-/// The flag beats the environment: `--color always` colours even under NO_COLOR.
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
 }
 
 /// The latest revision's manifest and the next render of the chart.

@@ -35,6 +35,9 @@ pub struct TestArgs {
     /// Where --output-type writes
     #[arg(short = 'o', long, value_name = "FILE", requires = "output_type")]
     pub output_file: Option<PathBuf>,
+    /// Colour the PASS/FAIL marks: auto (a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: super::args::ColorChoice,
     /// Show which branches of each template the tests rendered
     #[arg(long)]
     pub coverage: bool,
@@ -85,7 +88,7 @@ pub fn run_tests(args: TestArgs, stdout: &mut dyn Write) -> Result<Outcome, Erro
     if let (Some(file), Some(templates)) = (&coverage_file, &report.coverage) {
         write_replacing(file, &lcov(templates))?;
     }
-    let mut text = report_text(&report);
+    let mut text = report_text(&report, super::args::use_color(args.color));
     if let Some(templates) = &report.coverage {
         text.push_str(&coverage_text(templates));
     }

@@ -593,7 +593,15 @@ fn set_path(values: &mut Values, key: &str, value: Value) -> Result<(), String> 
 
 /// One line per test, the failures' messages under them, what was
 /// written, then the count.
-pub fn report_text(report: &Report) -> String {
+pub fn report_text(report: &Report, color: bool) -> String {
+    // Green, red, yellow marks on a terminal.
+    let paint = |mark: &str, code: &str| {
+        if color {
+            format!("\x1b[{code}m{mark}\x1b[0m")
+        } else {
+            mark.to_string()
+        }
+    };
     let results = &report.results;
     let mut out = String::new();
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -601,15 +609,15 @@ pub fn report_text(report: &Report) -> String {
         let (mark, details) = match &result.outcome {
             Outcome::Passed => {
                 passed += 1;
-                ("PASS", Vec::new())
+                (paint("PASS", "32"), Vec::new())
             }
             Outcome::Failed(messages) => {
                 failed += 1;
-                ("FAIL", messages.clone())
+                (paint("FAIL", "31"), messages.clone())
             }
             Outcome::Skipped(reason) => {
                 skipped += 1;
-                ("SKIP", vec![reason.clone()])
+                (paint("SKIP", "33"), vec![reason.clone()])
             }
         };
         out.push_str(&format!("{mark}  {} › {}\n", result.suite, result.it));
