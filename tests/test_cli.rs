@@ -592,3 +592,23 @@ fn marks_are_coloured_only_when_asked_or_on_a_terminal() {
     );
     assert!(coloured.starts_with("\x1b[32mPASS\x1b[0m  "), "{coloured}");
 }
+
+#[test]
+fn a_multi_line_value_that_differs_is_shown_as_a_diff() {
+    let chart = TestChart::new(&[
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: \"1\"\n  b: \"2\"\n",
+        ),
+        (
+            "tests/cm_test.yaml",
+            "suite: cm\ntests:\n  - it: differs in one key\n    asserts:\n      - equal:\n          path: data\n          value: {a: \"1\", b: \"3\"}\n",
+        ),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("      equal: data is not the value expected:\n      --- expected\n      +++ rendered\n      @@ -1,2 +1,2 @@\n       a: \"1\"\n      -b: \"3\"\n      +b: \"2\"\n"),
+        "{out}"
+    );
+}

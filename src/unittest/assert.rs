@@ -227,7 +227,17 @@ fn on_document(
                 found = Some(Value::String(decode_base64(&path, found)?));
             }
             let same = found.as_ref() == Some(&expected);
-            if assert.kind == "equal" {
+            let as_yaml = |v: &Value| crate::yaml::to_yaml(v);
+            let multi_line = |v: &Value| as_yaml(v).trim_end().contains('\n');
+            if assert.kind == "equal"
+                && !same
+                && (multi_line(&expected) || found.as_ref().is_some_and(multi_line))
+            {
+                let rendered = found.as_ref().map(as_yaml).unwrap_or_default();
+                let diff =
+                    super::snapshot::unified_diff(&as_yaml(&expected), &rendered, "expected");
+                Err(format!("{path} is not the value expected:\n{diff}"))
+            } else if assert.kind == "equal" {
                 verdict(
                     same,
                     format!("{path} is {}, expected {expected}", show(&found)),

@@ -622,7 +622,9 @@ pub fn report_text(report: &Report, color: bool) -> String {
         };
         out.push_str(&format!("{mark}  {} › {}\n", result.suite, result.it));
         for detail in details {
-            out.push_str(&format!("      {detail}\n"));
+            for line in detail.lines() {
+                out.push_str(&format!("      {line}\n"));
+            }
         }
     }
     for note in &report.notes {

@@ -97,11 +97,7 @@ impl Snapshots {
                 if same {
                     Ok(())
                 } else {
-                    let diff = similar::TextDiff::from_lines(stored, text.as_str())
-                        .unified_diff()
-                        .context_radius(3)
-                        .header("snapshot", "rendered")
-                        .to_string();
+                    let diff = unified_diff(stored, &text, "snapshot");
                     Err(format!(
                         "snapshot {index} differs (`kinja test -u` takes the new one):\n{diff}"
                     ))
@@ -179,4 +175,13 @@ fn file_text(snapshots: &Map<String, Value>) -> String {
         }
     }
     out
+}
+
+/// A unified diff from `expected` (named `what`) to what rendered.
+pub(super) fn unified_diff(expected: &str, rendered: &str, what: &str) -> String {
+    similar::TextDiff::from_lines(expected, rendered)
+        .unified_diff()
+        .context_radius(3)
+        .header(what, "rendered")
+        .to_string()
 }
