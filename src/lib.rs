@@ -16,6 +16,7 @@ pub mod dependency;
 pub mod diff;
 pub mod error;
 pub mod input;
+pub mod lint;
 pub mod manifest;
 pub mod memory;
 pub mod names;

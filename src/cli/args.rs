@@ -56,6 +56,13 @@ pub struct ChartArgs {
     pub chart: PathBuf,
     #[command(flatten)]
     pub values: ValuesArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// The cluster a render is for (`capabilities`).
+#[derive(Debug, Clone, Args, Default)]
+pub struct ClusterArgs {
     /// Kubernetes version for capabilities.kube_version (default: 1.35.0, as Helm 4.1)
     #[arg(long, value_name = "VERSION", value_parser = kube_version)]
     pub kube_version: Option<KubeVersion>,
@@ -68,14 +75,7 @@ fn kube_version(text: &str) -> Result<KubeVersion, String> {
     KubeVersion::parse(text)
 }
 
-/// A loaded chart with its user values and capabilities, ready to render.
-pub struct ChartInputs {
-    pub chart: Chart,
-    pub user_values: Values,
-    pub capabilities: Capabilities,
-}
-
-impl ChartArgs {
+impl ClusterArgs {
     pub fn to_capabilities(&self) -> Capabilities {
         let mut capabilities = Capabilities::default();
         if let Some(version) = &self.kube_version {
@@ -88,7 +88,16 @@ impl ChartArgs {
         }
         capabilities
     }
+}
 
+/// A loaded chart with its user values and capabilities, ready to render.
+pub struct ChartInputs {
+    pub chart: Chart,
+    pub user_values: Values,
+    pub capabilities: Capabilities,
+}
+
+impl ChartArgs {
     /// For the commands that render a release: refuses a bad release name
     /// before anything is read, then loads.
     pub fn load_for_release(&self, name: &str) -> Result<ChartInputs, Error> {
@@ -104,7 +113,7 @@ impl ChartArgs {
         Ok(ChartInputs {
             chart,
             user_values,
-            capabilities: self.to_capabilities(),
+            capabilities: self.cluster.to_capabilities(),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod args;
 mod chart;
 mod dependency;
 mod diff;
+mod lint;
 mod release;
 mod render;
 mod test;
@@ -62,6 +63,8 @@ pub enum Command {
     /// List, fetch (into charts/) and lock (Chart.lock) a chart's dependencies.
     #[command(subcommand)]
     Dependency(dependency::DependencyCommand),
+    /// Find the mistakes a chart would carry to a cluster: its objects, and the objects against each other.
+    Lint(lint::LintArgs),
     /// Run a chart's helm-unittest suites (tests/*_test.yaml) against its templates.
     Test(test::TestArgs),
     /// Print a shell completion script (see the README for where each shell wants it).
@@ -77,7 +80,7 @@ pub enum Command {
 pub enum Outcome {
     Done,
     Changes,
-    /// `kinja test` ran and some test failed (exit code 1, the report on stdout).
+    /// `kinja test` or `kinja lint` ran and found failures (exit code 1, the report on stdout).
     Failed,
 }
 
@@ -116,6 +119,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Show(command) => chart::show_part(command, stdout),
         Command::Dependency(command) => dependency::run(command, stdout, stderr),
         Command::Test(args) => return test::run_tests(args, stdout),
+        Command::Lint(args) => return lint::run(args, stdout),
         Command::Completion { shell } => {
             let mut script = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -303,6 +303,7 @@ fn run_test(
             }
             Ok(rendered) => select::documents(
                 &rendered.manifest,
+                &rendered.parsed,
                 chart,
                 scoped,
                 &patterns,
@@ -494,6 +495,12 @@ fn render(
             },
         ) {
             Ok(output) => Ok(Rendered {
+                // Parsed once for every assert of every test sharing the render.
+                parsed: output
+                    .manifest
+                    .documents()
+                    .map(|d| crate::yaml::parse_value(&d.text).map_err(|e| e.to_string()))
+                    .collect(),
                 manifest: output.manifest,
                 notes: output.notes,
             }),
@@ -528,6 +535,8 @@ fn cluster(setups: &[&Setup]) -> Option<Arc<Cluster>> {
 /// A render for the asserts: its documents and its notes.
 struct Rendered {
     manifest: crate::manifest::Manifest,
+    /// Each document of `manifest.documents()`, parsed.
+    parsed: Vec<Result<Value, String>>,
     notes: Option<String>,
 }
 

@@ -73,10 +73,12 @@ fn drop_renderable(chart: &mut Chart) {
 /// The templates an assert checks (`patterns`: its `template`, the test's
 /// `templates` or the suite's; none means every template rendered), each
 /// with its documents after `documentIndex` and `documentSelector`.
+/// `parsed` holds each document of the manifest, read.
 /// `Ok(None)`: a selector with `skipEmptyTemplates` matched nothing, and
 /// the assert is passed over.
 pub fn documents(
     manifest: &Manifest,
+    parsed: &[Result<Value, String>],
     chart: &Chart,
     scoped: &Chart,
     patterns: &[String],
@@ -121,10 +123,9 @@ pub fn documents(
     let mut per_template = Vec::with_capacity(names.len());
     for name in names {
         let mut documents: Vec<(usize, Value)> = Vec::new();
-        for document in manifest.documents() {
+        for (document, value) in manifest.documents().zip(parsed) {
             if document.source.strip_prefix(&prefix) == Some(name) {
-                let value = crate::yaml::parse_value(&document.text).map_err(|e| e.to_string())?;
-                documents.push((document.line, value));
+                documents.push((document.line, value.clone()?));
             }
         }
         // In the order the template wrote them (the manifest is in install order).

@@ -1,0 +1,148 @@
+//! A chart's own checks, as `helm lint` makes them (`Chart.yaml`), and a
+//! chart rendered and linted as a release.
+
+use super::{Diagnostic, LintOptions, LintReport, Severity};
+use crate::chart::Chart;
+use crate::render::{Capabilities, ReleaseInfo};
+use crate::values::Values;
+use serde_json::Value;
+
+/// Renders `chart` with the user's values and lints what renders; a chart
+/// that does not render is one error saying why.
+pub fn lint_chart(
+    chart: &Chart,
+    user_values: Values,
+    release: &ReleaseInfo,
+    capabilities: &Capabilities,
+    options: &LintOptions,
+) -> LintReport {
+    let mut diagnostics = chart_yaml(chart);
+    match crate::pipeline::render_chart(chart, user_values, release, capabilities) {
+        Ok(output) => {
+            let documents: Vec<_> = output.manifest.documents().cloned().collect();
+            diagnostics.extend(super::lint_documents(&documents, options).diagnostics);
+        }
+        Err(error) => diagnostics.push(failure(chart, &error)),
+    }
+    LintReport::new(diagnostics, options)
+}
+
+/// A chart that does not load or render.
+pub fn failure(chart: &Chart, error: &crate::error::Error) -> Diagnostic {
+    use crate::error::Error;
+    let rule = match error {
+        Error::Values(_) => "values",
+        Error::Chart(_) => "chart",
+        _ => "render-failed",
+    };
+    Diagnostic {
+        severity: Severity::Error,
+        rule,
+        message: error.to_string(),
+        resource: None,
+        template: Some(chart.dir.display().to_string()),
+        line: None,
+        path: None,
+        hint: None,
+    }
+}
+
+/// What `helm lint` checks in `Chart.yaml` beyond what loading it refuses.
+fn chart_yaml(chart: &Chart) -> Vec<Diagnostic> {
+    let file = chart.dir.join("Chart.yaml").display().to_string();
+    let fields = &chart.metadata.fields;
+    let mut out = Vec::new();
+    let mut add = |severity, message: String, path: &str| {
+        out.push(Diagnostic {
+            severity,
+            rule: if path == "icon" && severity == Severity::Info {
+                "chart-icon"
+            } else {
+                "chart-yaml"
+            },
+            message,
+            resource: None,
+            template: Some(file.clone()),
+            line: None,
+            path: Some(path.to_string()),
+            hint: None,
+        })
+    };
+    match fields.get("apiVersion").and_then(Value::as_str) {
+        None => add(
+            Severity::Error,
+            "apiVersion is required: v2 (Helm 3 and kinja) or v1".into(),
+            "apiVersion",
+        ),
+        Some("v1") => add(
+            Severity::Info,
+            "apiVersion v1 is Helm 2's; v2 takes dependencies in Chart.yaml and a type".into(),
+            "apiVersion",
+        ),
+        Some(_) => {}
+    }
+    match fields.get("icon").and_then(Value::as_str) {
+        None => add(Severity::Info, "icon is recommended".into(), "icon"),
+        Some(icon) if !is_url(icon) => add(
+            Severity::Error,
+            format!("icon {icon:?} is not an http(s) URL"),
+            "icon",
+        ),
+        Some(_) => {}
+    }
+    if let Some(maintainers) = fields.get("maintainers") {
+        let Some(list) = maintainers.as_array() else {
+            add(
+                Severity::Error,
+                "maintainers is a list of {name, email, url}".into(),
+                "maintainers",
+            );
+            return out;
+        };
+        for (i, maintainer) in list.iter().enumerate() {
+            let at = format!("maintainers[{i}]");
+            if maintainer
+                .get("name")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                add(Severity::Error, "each maintainer needs a name".into(), &at);
+            }
+            if let Some(email) = maintainer.get("email").and_then(Value::as_str)
+                && !is_email(email)
+            {
+                add(
+                    Severity::Error,
+                    format!("{email:?} is not an e-mail address"),
+                    &format!("{at}.email"),
+                );
+            }
+            if let Some(url) = maintainer.get("url").and_then(Value::as_str)
+                && !is_url(url)
+            {
+                add(
+                    Severity::Error,
+                    format!("{url:?} is not an http(s) URL"),
+                    &format!("{at}.url"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn is_url(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
+}
+
+fn is_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty() && host.contains('.') && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}

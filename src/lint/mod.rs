@@ -1,0 +1,232 @@
+//! `kinja lint`: the mistakes a chart carries to a cluster, found offline.
+//!
+//! A lint reads a rendered stream of documents (a chart kinja renders, or
+//! any stream, `helm template` output included) and reports diagnostics:
+//! each object on its own (`objects.rs`), the objects against each other
+//! across the release (`release.rs`, the checks no mainstream linter
+//! makes). Diagnostics are plain data; `format.rs` prints them as text,
+//! JSON or SARIF.
+
+mod chart;
+mod format;
+mod locate;
+mod objects;
+mod release;
+
+pub use chart::{failure, lint_chart};
+pub use format::{summary, to_json, to_sarif, to_text};
+
+use crate::manifest::{Document, split_stream};
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The rule's id, as the README's table names it: `selector-mismatch`.
+    pub rule: &'static str,
+    pub message: String,
+    /// `Deployment/web`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Where the document came from: `seedapp/templates/deployment.yaml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// The line (from 1) in the template's output, or in the stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The path inside the object: `spec.template.spec.containers[0].ports`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// How strict a lint is.
+#[derive(Debug, Clone, Copy)]
+pub struct LintOptions<'n> {
+    /// Report the info-level habits (requests, readiness probes) and fail on warnings.
+    pub strict: bool,
+    /// The release's namespace: where objects that name none live.
+    pub namespace: &'n str,
+}
+
+impl Default for LintOptions<'_> {
+    fn default() -> Self {
+        LintOptions {
+            strict: false,
+            namespace: "default",
+        }
+    }
+}
+
+/// A lint's findings, worst first within each resource's order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LintReport {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LintReport {
+    /// The diagnostics `options` asks for: the habits only with `strict`.
+    pub fn new(mut diagnostics: Vec<Diagnostic>, options: &LintOptions) -> LintReport {
+        if !options.strict {
+            diagnostics.retain(|d| !STRICT_ONLY.contains(&d.rule));
+        }
+        LintReport { diagnostics }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Errors fail a lint; with `strict`, warnings too.
+    pub fn fails(&self, options: &LintOptions) -> bool {
+        self.count(Severity::Error) > 0 || (options.strict && self.count(Severity::Warning) > 0)
+    }
+}
+
+/// A document as the rules see it: parsed, with where it came from.
+pub struct Object<'d> {
+    pub document: &'d Document,
+    pub value: Value,
+    /// Its namespace, the release's when it names none.
+    namespace: String,
+}
+
+impl Object<'_> {
+    pub fn kind(&self) -> &str {
+        self.value.get("kind").and_then(Value::as_str).unwrap_or("")
+    }
+
+    pub fn name(&self) -> &str {
+        self.text_at(&["metadata", "name"]).unwrap_or("")
+    }
+
+    /// Its namespace (the release's, when it names none).
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// A hook (`helm.sh/hook`): it runs around an install, not as part of it.
+    pub fn is_hook(&self) -> bool {
+        self.document.head.hook.is_some()
+    }
+
+    pub fn text_at(&self, path: &[&str]) -> Option<&str> {
+        path.iter()
+            .try_fold(&self.value, |v, k| v.get(k))
+            .and_then(Value::as_str)
+    }
+
+    /// `Deployment/web`.
+    pub fn shown(&self) -> String {
+        format!("{}/{}", self.kind(), self.name())
+    }
+
+    /// A diagnostic about this object at `path` (steps written as in the message).
+    pub fn diagnostic(
+        &self,
+        severity: Severity,
+        rule: &'static str,
+        path: &str,
+        message: String,
+    ) -> Diagnostic {
+        let line = locate::line_of(&self.document.text, path).map(|l| self.document.line + l);
+        Diagnostic {
+            severity,
+            rule,
+            message,
+            resource: Some(self.shown()),
+            template: (!self.document.source.is_empty()).then(|| self.document.source.clone()),
+            line,
+            path: (!path.is_empty()).then(|| path.to_string()),
+            hint: None,
+        }
+    }
+}
+
+/// Lints rendered documents: each on its own, then all against each other.
+pub fn lint_documents(documents: &[Document], options: &LintOptions) -> LintReport {
+    let mut diagnostics = Vec::new();
+    let mut objects = Vec::with_capacity(documents.len());
+    for document in documents {
+        match crate::yaml::parse_value(&document.text) {
+            Ok(value) => {
+                let namespace = value
+                    .pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(options.namespace)
+                    .to_string();
+                objects.push(Object {
+                    document,
+                    value,
+                    namespace,
+                })
+            }
+            Err(e) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: "invalid-yaml",
+                message: e.to_string(),
+                resource: None,
+                template: (!document.source.is_empty()).then(|| document.source.clone()),
+                line: Some(document.line),
+                path: None,
+                hint: None,
+            }),
+        }
+    }
+    for object in &objects {
+        objects::check(object, options, &mut diagnostics);
+    }
+    release::check(&objects, options, &mut diagnostics);
+    LintReport::new(diagnostics, options)
+}
+
+/// Rules reported only with `--strict`: habits, not mistakes.
+const STRICT_ONLY: &[&str] = &["no-resource-requests", "no-readiness-probe", "chart-icon"];
+
+/// Lints a stream of YAML documents (`--manifest`): `# Source:` comments
+/// name the templates, as `helm template` writes them. `shown` names the
+/// stream in messages.
+pub fn lint_stream(text: &str, shown: &str, options: &LintOptions) -> LintReport {
+    let mut documents = Vec::new();
+    let mut unreadable = Vec::new();
+    for piece in split_stream(text) {
+        if piece.is_empty_document() {
+            continue;
+        }
+        match piece.to_document(shown) {
+            Ok(document) => documents.push(document),
+            Err(e) => unreadable.push(Diagnostic {
+                severity: Severity::Error,
+                rule: "invalid-yaml",
+                message: e.to_string(),
+                resource: None,
+                template: None,
+                line: Some(piece.line),
+                path: None,
+                hint: None,
+            }),
+        }
+    }
+    let mut report = lint_documents(&documents, options);
+    unreadable.extend(report.diagnostics);
+    report.diagnostics = unreadable;
+    report
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,182 @@
+//! `kinja lint`: the example charts and the convert corpus lint clean,
+//! mistakes are reported with their place, in three formats.
+
+mod common;
+
+use common::{TestChart, find_helm, kinja, success};
+
+const CLEAN: &str = "0 errors, 0 warnings, 0 infos\n";
+
+#[test]
+fn the_example_charts_lint_clean_with_every_overlay() {
+    let mut runs = vec![
+        vec!["charts/seedapp".to_string()],
+        vec!["charts/fleet".to_string()],
+        vec![
+            "charts/fleet".into(),
+            "-f".into(),
+            "charts/fleet/ci/twelve-apps.yaml".into(),
+        ],
+    ];
+    for overlay in std::fs::read_dir("charts/seedapp/ci").unwrap() {
+        let path = overlay.unwrap().path().display().to_string();
+        runs.push(vec!["charts/seedapp".into(), "-f".into(), path]);
+    }
+    for args in runs {
+        let out = success(kinja().arg("lint").args(&args));
+        assert_eq!(out, CLEAN, "kinja lint {args:?}");
+    }
+}
+
+#[test]
+fn a_created_chart_lints_clean_even_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("web");
+    success(kinja().arg("create").arg(&chart));
+    let out = success(kinja().arg("lint").arg(&chart).args([
+        "--strict",
+        "--set",
+        "ingress.enabled=true,persistence.enabled=true,autoscaling.enabled=true",
+    ]));
+    assert!(out.ends_with("0 errors, 0 warnings, 1 info\n"), "{out}");
+    assert!(
+        out.contains("info[chart-icon]"),
+        "only the icon is left to the author: {out}"
+    );
+}
+
+fn broken_chart() -> TestChart {
+    TestChart::new(&[(
+        "templates/web.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: web\n          image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIp\n  selector:\n    app: api\n  ports:\n    - port: 80\n      targetPort: http\n",
+    )])
+}
+
+#[test]
+fn mistakes_are_errors_with_their_place_and_the_exit_code_is_one() {
+    let chart = broken_chart();
+    let output = kinja().arg("lint").arg(chart.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("error[selector-mismatch]: the selector asks for app: \"web\", but the pod template has app: \"api\"\n  --> demo/templates/web.yaml:8 (Deployment/web, spec.selector.matchLabels[\"app\"])\n   = hint: set the same label in spec.template.metadata.labels\n"),
+        "{out}"
+    );
+    assert!(out.contains("error[invalid-value]: \"ClusterIp\" is not one of ClusterIP, NodePort, LoadBalancer, ExternalName\n"), "{out}");
+    assert!(
+        out.contains("   = hint: did you mean ClusterIP?\n"),
+        "{out}"
+    );
+    assert!(out.contains("error[service-target-port]: targetPort \"http\" names no container port of Deployment/web\n"), "{out}");
+    assert!(out.ends_with("3 errors, 0 warnings, 0 infos\n"), "{out}");
+
+    let json = success_or_lint(kinja().arg("lint").arg(chart.path()).args(["-o", "json"]));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rules: Vec<&str> = parsed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["invalid-value", "selector-mismatch", "service-target-port"]
+    );
+    assert_eq!(parsed[1]["line"], 8);
+    assert_eq!(parsed[1]["severity"], "error");
+
+    let sarif = success_or_lint(kinja().arg("lint").arg(chart.path()).args(["-o", "sarif"]));
+    let parsed: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(parsed["version"], "2.1.0");
+    let results = parsed["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[1]["ruleId"], "selector-mismatch");
+    assert_eq!(results[1]["level"], "error");
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        8
+    );
+}
+
+/// The stdout of a lint that found errors (exit 1).
+fn success_or_lint(cmd: &mut assert_cmd::Command) -> String {
+    let output = cmd.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn any_stream_lints_from_stdin_and_a_chart_that_does_not_render_is_one_error() {
+    let rendered = success(kinja().args(["render", "charts/seedapp"]));
+    let out = success(
+        kinja()
+            .args(["lint", "--manifest", "-"])
+            .write_stdin(rendered),
+    );
+    assert_eq!(out, CLEAN);
+    let chart = TestChart::new(&[("templates/x.yaml", "a: {{ values.missing.deep }}\n")]);
+    let out = success_or_lint(kinja().arg("lint").arg(chart.path()));
+    assert!(out.starts_with("error[render-failed]: "), "{out}");
+    assert!(out.contains("missing"), "{out}");
+    // A warning fails only with --strict.
+    let chart = TestChart::new(&[(
+        "templates/svc.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: nobody}\n  ports: [{port: 80}]\n",
+    )]);
+    let out = success(kinja().arg("lint").arg(chart.path()));
+    assert!(out.ends_with("0 errors, 1 warning, 0 infos\n"), "{out}");
+    success_or_lint(kinja().arg("lint").arg(chart.path()).arg("--strict"));
+}
+
+/// Production charts written by others, rendered by the real helm: no
+/// errors, and only the warnings we looked at (a Secret the user must
+/// provide in metrics-server's existingSecret overlay).
+#[test]
+fn the_convert_corpus_rendered_by_helm_lints_without_errors() {
+    let Some(helm) = find_helm() else {
+        assert!(std::env::var("CI").is_err(), "CI must have helm (HELM_BIN)");
+        eprintln!("NOT RUN: no helm binary (set HELM_BIN)");
+        return;
+    };
+    let corpus = std::path::Path::new("../shared/convert-corpus");
+    let cases = std::fs::read_to_string(corpus.join("cases.psv")).unwrap();
+    let mut warnings = Vec::new();
+    let mut linted = 0;
+    for line in cases.lines().filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split('|').collect();
+        let dir = corpus.join(fields[0]);
+        let mut helm_cmd = std::process::Command::new(&helm);
+        helm_cmd.arg("template").arg("x").arg(&dir);
+        if !fields[1].is_empty() {
+            helm_cmd.arg("-f").arg(dir.join(fields[1]));
+        }
+        helm_cmd.args(fields[2].split_whitespace());
+        let rendered = helm_cmd.output().unwrap();
+        assert!(rendered.status.success(), "helm template {line}");
+        let out = kinja()
+            .args(["lint", "--manifest", "-"])
+            .write_stdin(rendered.stdout)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{line}:\n{text}");
+        warnings.extend(
+            text.lines()
+                .filter(|l| l.starts_with("warning"))
+                .map(|l| format!("{}: {l}", fields[0])),
+        );
+        linted += 1;
+    }
+    assert_eq!(linted, 32);
+    assert_eq!(
+        warnings,
+        [
+            "metrics-server: warning[config-missing]: Secret metrics-server-existing is not in the release"
+        ]
+    );
+}
