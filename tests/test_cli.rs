@@ -612,3 +612,71 @@ fn a_multi_line_value_that_differs_is_shown_as_a_diff() {
         "{out}"
     );
 }
+
+#[test]
+fn negatives_pass_on_nothing_and_suites_read_yaml_as_helm_unittest() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "on: false\n"),
+        (
+            "templates/a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: {gone: null}\ndata:\n  mode: \"{{ values.mode | default('') }}\"\n  text: \"\\nline one  \\nline two\"\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n",
+        ),
+        (
+            "templates/b.yaml",
+            "{% if values.b %}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n{% endif %}\n",
+        ),
+        (
+            "tests/all_test.yaml",
+            r#"suite: helm-unittest's rules
+templates: [a.yaml, b.yaml]
+tests:
+  - it: lets negatives pass where nothing renders or nothing is found
+    asserts:
+      - notExists: {path: spec}
+        template: b.yaml
+      - notEqual: {path: nope, value: 1}
+        template: a.yaml
+      - isNotNullOrEmpty: {path: nope}
+        template: a.yaml
+  - it: finds an explicit null as there
+    template: a.yaml
+    documentIndex: 0
+    asserts:
+      - isNotNull: {path: metadata.labels.gone}
+      - exists: {path: metadata.labels.gone}
+  - it: reads on and yes in a suite as text
+    set: {mode: on}
+    template: a.yaml
+    documentIndex: 0
+    asserts:
+      - equal: {path: data.mode, value: "on"}
+  - it: compares text without the spaces before line breaks
+    template: a.yaml
+    documentIndex: 0
+    asserts:
+      - equal: {path: data.text, value: "line one\nline two"}
+  - it: takes containsDocument with not to ask that one document is not it
+    template: a.yaml
+    asserts:
+      - containsDocument: {kind: ConfigMap, apiVersion: v1}
+        not: true
+  - it: refuses a selector that finds nothing in a template
+    asserts:
+      - equal: {path: metadata.name, value: a}
+        documentSelector: {path: kind, value: ConfigMap}
+"#,
+        ),
+    ]);
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "PASS  helm-unittest's rules › lets negatives pass where nothing renders or nothing is found\n",
+        "PASS  helm-unittest's rules › finds an explicit null as there\n",
+        "PASS  helm-unittest's rules › reads on and yes in a suite as text\n",
+        "PASS  helm-unittest's rules › compares text without the spaces before line breaks\n",
+        "PASS  helm-unittest's rules › takes containsDocument with not to ask that one document is not it\n",
+        "FAIL  helm-unittest's rules › refuses a selector that finds nothing in a template\n      equal (a.yaml, b.yaml): documentSelector: no document of b.yaml has kind as asked",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+}

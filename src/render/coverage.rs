@@ -272,8 +272,8 @@ impl Lines {
         self.breaks.partition_point(|&b| b < offset) + 1
     }
 
-    /// The first and last line of the text between a tag ending at
-    /// `start` and one starting at `end`, leaving out the blank space.
+    /// The lines holding only the text between a tag ending at `start`
+    /// and one starting at `end`: not blank, not shared with either tag.
     fn body(&self, source: &str, start: usize, end: usize) -> Option<(usize, usize)> {
         let text = &source[start..end];
         let leading = text.len() - text.trim_start().len();
@@ -281,9 +281,15 @@ impl Lines {
         if leading == text.len() {
             return None;
         }
-        let first = self.of(start + leading);
-        let last = self.of(end - trailing - 1);
-        Some((first, last))
+        let mut first = self.of(start + leading);
+        let mut last = self.of(end - trailing - 1);
+        if first == self.of(start.saturating_sub(1)) {
+            first += 1;
+        }
+        if last == self.of(end) {
+            last -= 1;
+        }
+        (first <= last).then_some((first, last))
     }
 }
 
@@ -499,6 +505,14 @@ mod tests {
                 (BranchKind::Macro("m".into()), 11, 2, None),
             ]
         );
+    }
+
+    #[test]
+    fn a_body_on_its_tags_line_has_no_lines_of_its_own() {
+        let branches = instrument("a: {% if x %}on{% else %}off{% endif %}\nb: 1\n", 0).branches;
+        assert!(branches.iter().all(|b| b.body.is_none()), "{branches:?}");
+        let branches = instrument("{% if x %}a\nb\nc{% endif %}\n", 0).branches;
+        assert_eq!(branches[0].body, Some((2, 2)));
     }
 
     #[test]

@@ -39,8 +39,8 @@ pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
         return negated(assert, evaluate(assert, subject)?);
     }
     let documents = match subject {
-        // Nothing to check: it holds only as `not` (helm-unittest's rule).
-        Subject::Documents { selected: [], .. } if assert.not => return Ok(()),
+        // Nothing to check: it holds only as a negative (helm-unittest's rule).
+        Subject::Documents { selected: [], .. } if negative(assert) => return Ok(()),
         Subject::Documents { selected: [], .. } => {
             return Err("the template rendered no document to check".into());
         }
@@ -70,6 +70,10 @@ pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
         // A path with a wildcard or a filter can find many values: `not`
         // applies to each, as in helm-unittest.
         for found in targets(assert, document)? {
+            // A path that finds nothing: a negative holds, anything else fails.
+            if found.is_none() && assert.params.contains_key("path") && negative(assert) {
+                continue;
+            }
             if let Err(why) = negated(
                 assert,
                 on_document(assert, document, &found, &text, &value)?,
@@ -101,6 +105,27 @@ fn targets(assert: &Assert, document: &Value) -> Result<Vec<Option<Value>>, Stri
         return Ok(vec![None]);
     }
     Ok(found.into_iter().cloned().map(Some).collect())
+}
+
+/// Whether the assert asks that something is not so: `not: true`, or a
+/// kind that is another's opposite (`notEqual`, `notExists`, `isNull`…),
+/// but not both. helm-unittest lets a negative pass on nothing to check.
+fn negative(assert: &Assert) -> bool {
+    const OPPOSITES: &[&str] = &[
+        "notEqual",
+        "notMatchRegex",
+        "notContains",
+        "isNull",
+        "notExists",
+        "isNotEmpty",
+        "isNotNullOrEmpty",
+        "notLengthEqual",
+        "isNotSubset",
+        "isNotType",
+        "notGreaterOrEqual",
+        "notLessOrEqual",
+    ];
+    assert.not != OPPOSITES.contains(&assert.kind.as_str())
 }
 
 fn negated(assert: &Assert, outcome: Result<(), String>) -> Result<(), String> {
@@ -226,6 +251,11 @@ fn on_document(
             if assert.params.get("decodeBase64") == Some(&Value::Bool(true)) {
                 found = Some(Value::String(decode_base64(&path, found)?));
             }
+            // As helm-unittest compares text: spaces before a line break and
+            // line breaks at the start do not count.
+            if let Some(Value::String(text)) = &found {
+                found = Some(Value::String(uniform(text)));
+            }
             let same = found.as_ref() == Some(&expected);
             let as_yaml = |v: &Value| crate::yaml::to_yaml(v);
             let multi_line = |v: &Value| as_yaml(v).trim_end().contains('\n');
@@ -247,7 +277,10 @@ fn on_document(
             }
         }
         "matchRegex" | "notMatchRegex" => {
-            let (path, found) = at_path()?;
+            let (path, mut found) = at_path()?;
+            if assert.params.get("decodeBase64") == Some(&Value::Bool(true)) {
+                found = Some(Value::String(decode_base64(&path, found)?));
+            }
             let pattern = text("pattern")?;
             let re = regex::Regex::new(&pattern).map_err(|e| format!("pattern: {e}"))?;
             let Some(Value::String(found)) = found else {
@@ -325,14 +358,15 @@ fn on_document(
                 },
             )
         }
-        "isNull" | "isNotNull" => {
+        // helm-unittest's isNull is notExists, and isNotNull exists: an
+        // explicit `null` is there.
+        "isNull" | "notExists" => {
             let (path, found) = at_path()?;
-            let null = matches!(found, None | Some(Value::Null));
-            if assert.kind == "isNull" {
-                verdict(null, format!("{path} is {}, not null", show(&found)))
-            } else {
-                verdict(!null, format!("{path} is null"))
-            }
+            verdict(found.is_none(), format!("{path} exists ({})", show(&found)))
+        }
+        "isNotNull" | "exists" => {
+            let (path, found) = at_path()?;
+            verdict(found.is_some(), format!("{path} does not exist"))
         }
         "isEmpty" | "isNotEmpty" | "isNullOrEmpty" | "isNotNullOrEmpty" => {
             let (path, found) = at_path()?;
@@ -350,14 +384,6 @@ fn on_document(
                 verdict(empty, format!("{path} is {}, not empty", show(&found)))
             } else {
                 verdict(!empty, format!("{path} is empty"))
-            }
-        }
-        "exists" | "notExists" => {
-            let (path, found) = at_path()?;
-            if assert.kind == "exists" {
-                verdict(found.is_some(), format!("{path} does not exist"))
-            } else {
-                verdict(found.is_none(), format!("{path} exists ({})", show(&found)))
             }
         }
         "isKind" => {
@@ -468,7 +494,7 @@ fn raw_verdict(assert: &Assert, raw: &str, text: &Text) -> Result<Result<(), Str
 
 /// `containsDocument`, as helm-unittest reads it: every document has
 /// that kind and apiVersion (and name, namespace); with `any: true`, one
-/// does; with `not: true`, none does.
+/// does; with `not: true`, one does not; with both, none does.
 fn contains_document(
     assert: &Assert,
     documents: &[Value],
@@ -498,24 +524,41 @@ fn contains_document(
         namespace.map(|n| format!(" in {n}")).unwrap_or_default()
     );
     let matching = documents.iter().filter(|d| is_it(d)).count();
-    Ok(if assert.not {
-        match matching {
-            0 => Ok(()),
-            n => Err(format!(
-                "{n} document(s) are {described}, and `not: true` asks for none"
-            )),
-        }
-    } else if documents.is_empty() || matching == 0 {
-        Err(format!("no document is {described}"))
-    } else if any || matching == documents.len() {
+    let others = documents.len() - matching;
+    // helm-unittest's four cases: every document is it; with `any`, one is;
+    // with `not`, one is not; with both, none is.
+    let holds = match (assert.not, any) {
+        (false, false) => !documents.is_empty() && others == 0,
+        (false, true) => matching > 0,
+        (true, false) => documents.is_empty() || others > 0,
+        (true, true) => matching == 0,
+    };
+    Ok(if holds {
         Ok(())
+    } else if assert.not {
+        Err(format!(
+            "{matching} of {} document(s) are {described}, and `not: true` asks otherwise",
+            documents.len()
+        ))
+    } else if matching == 0 {
+        Err(format!("no document is {described}"))
     } else {
         Err(format!(
-            "{} of {} documents are not {described} (with `any: true`, one is enough)",
-            documents.len() - matching,
+            "{others} of {} documents are not {described} (with `any: true`, one is enough)",
             documents.len()
         ))
     })
+}
+
+/// Text as helm-unittest's `equal` compares it: spaces before a line
+/// break dropped (with a `\r` after them), then leading line breaks.
+fn uniform(text: &str) -> String {
+    static SPACES: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(" +\r?\n").expect("a valid pattern"));
+    SPACES
+        .replace_all(text, "\n")
+        .trim_start_matches('\n')
+        .to_string()
 }
 
 /// How `actual` and `expected` order, when they are both text, both

@@ -307,7 +307,8 @@ fn run_test(
                 chart,
                 scoped,
                 &patterns,
-                assert.document_index.or(test.document_index),
+                // The test's index beats the assert's, as in helm-unittest.
+                test.document_index.or(assert.document_index),
                 assert
                     .document_selector
                     .as_ref()
@@ -499,7 +500,7 @@ fn render(
                 parsed: output
                     .manifest
                     .documents()
-                    .map(|d| crate::yaml::parse_value(&d.text).map_err(|e| e.to_string()))
+                    .map(|d| crate::yaml::parse_value_core(&d.text).map_err(|e| e.to_string()))
                     .collect(),
                 manifest: output.manifest,
                 notes: output.notes,

@@ -57,6 +57,7 @@ pub fn parse(path: &str) -> Result<Vec<Step>, String> {
     let mut reader = Reader {
         chars: path.chars().collect(),
         at: 0,
+        depth: 0,
     };
     let mut steps = reader
         .steps(false)
@@ -187,7 +188,12 @@ fn compare(left: &Value, op: Op, right: &Value, right_operand: &Operand) -> bool
 struct Reader {
     chars: Vec<char>,
     at: usize,
+    /// How deep filters and parentheses nest, kept far from the stack's end.
+    depth: usize,
 }
+
+/// Deeper than any real path; a deeper one is refused, not a crash.
+const MAX_DEPTH: usize = 64;
 
 impl Reader {
     fn peek(&self) -> Option<char> {
@@ -253,6 +259,19 @@ impl Reader {
         }
         flush(&mut key, &mut steps);
         Ok(steps)
+    }
+
+    /// A number literal: digits, sign, point and exponent.
+    fn number(&mut self) -> String {
+        let mut text = String::new();
+        while let Some(c) = self
+            .peek()
+            .filter(|c| c.is_ascii_digit() || "+-.eE".contains(*c))
+        {
+            text.push(c);
+            self.at += 1;
+        }
+        text
     }
 
     fn plain_key(&mut self, in_filter: bool) -> String {
@@ -332,6 +351,16 @@ impl Reader {
     }
 
     fn or(&mut self) -> Result<Expr, String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("filters nest deeper than {MAX_DEPTH}"));
+        }
+        let result = self.or_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn or_inner(&mut self) -> Result<Expr, String> {
         let mut left = self.and()?;
         loop {
             self.skip_spaces();
@@ -359,7 +388,13 @@ impl Reader {
         self.skip_spaces();
         if self.peek() == Some('!') && !self.starts("!=") {
             self.at += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(format!("filters nest deeper than {MAX_DEPTH}"));
+            }
+            let inner = self.unary();
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner?)));
         }
         if self.peek() == Some('(') {
             self.at += 1;
@@ -413,7 +448,10 @@ impl Reader {
                     pattern.push('/');
                     self.at += 1;
                 }
-                '/' => return Ok(Operand::Pattern(pattern)),
+                '/' => {
+                    regex::Regex::new(&pattern).map_err(|e| format!("/{pattern}/: {e}"))?;
+                    return Ok(Operand::Pattern(pattern));
+                }
                 c => pattern.push(c),
             }
         }
@@ -433,7 +471,14 @@ impl Reader {
             }
             Some(quote @ ('"' | '\'')) => Ok(Operand::Literal(Value::String(self.quoted(quote)?))),
             _ => {
-                let word = self.plain_key(true);
+                let word = if self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+')
+                {
+                    self.number()
+                } else {
+                    self.plain_key(true)
+                };
                 let value = match word.as_str() {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
@@ -523,6 +568,15 @@ mod tests {
             [json!("sidecar")]
         );
         assert!(all("spec.containers[?(@.name == 'none')]").is_empty());
+        let weights = json!({"items": [{"w": 0.25, "n": -1}, {"w": 1.0, "n": 2}]});
+        let all_in = |p: &str| find(&weights, &parse(p).unwrap()).len();
+        assert_eq!(all_in("items[?(@.w > 0.5)]"), 1);
+        assert_eq!(all_in("items[?(@.w == 1.0)]"), 1);
+        assert_eq!(all_in("items[?(@.n < -0.5)]"), 1);
+        assert!(parse("a[?(@.x =~ /[/)]").unwrap_err().contains("/[/"));
+        let deep = format!("a[?({}@.b{})]", "(".repeat(500), ")".repeat(500));
+        assert!(parse(&deep).unwrap_err().contains("nest deeper"));
+        assert!(parse(&format!("a[?({}@.b)]", "!".repeat(500))).is_err());
         assert!(is_multiple(&parse("a[?(@.b)]").unwrap()));
         assert!(!is_multiple(&parse("a.b[0]").unwrap()));
     }

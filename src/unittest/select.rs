@@ -125,13 +125,19 @@ pub fn documents(
         let mut documents: Vec<(usize, Value)> = Vec::new();
         for (document, value) in manifest.documents().zip(parsed) {
             if document.source.strip_prefix(&prefix) == Some(name) {
-                documents.push((document.line, value.clone()?));
+                let value = value.clone()?;
+                // helm-unittest leaves out documents that are an empty mapping.
+                if value.as_object().is_some_and(|m| m.is_empty()) {
+                    continue;
+                }
+                documents.push((document.line, value));
             }
         }
         // In the order the template wrote them (the manifest is in install order).
         documents.sort_by_key(|(line, _)| *line);
         let rendered: Vec<Value> = documents.into_iter().map(|(_, v)| v).collect();
-        let selected = match index {
+        // With a selector, helm-unittest reads no index.
+        let selected = match index.filter(|_| selector.is_none()) {
             Some(i) if i >= rendered.len() => {
                 return Err(format!(
                     "documentIndex {i} is out of range: {name} rendered {} document(s)",
@@ -155,8 +161,8 @@ pub fn documents(
 
 /// `documentSelector`: in each template, the documents whose value at its
 /// path is its value (or that have the path, without a value); one in all
-/// unless `matchMany`; templates left with none are passed over with
-/// `skipEmptyTemplates`.
+/// unless `matchMany`; a template left with none is an error, or passed
+/// over with `skipEmptyTemplates`.
 fn apply_selector(
     per_template: Vec<TemplateDocuments>,
     selector: &Selector,
@@ -165,13 +171,14 @@ fn apply_selector(
     let mut kept = Vec::new();
     let mut matched = 0;
     for mut template in per_template {
-        template
-            .selected
-            .retain(|d| match (path::lookup(d, &steps), &selector.value) {
-                (Some(found), Some(wanted)) => found == wanted,
-                (Some(_), None) => true,
-                (None, _) => false,
-            });
+        // Any value the path finds may be the one (`containers[*].name`).
+        template.selected.retain(|d| {
+            let found = path::find(d, &steps);
+            match &selector.value {
+                Some(wanted) => found.contains(&wanted),
+                None => !found.is_empty(),
+            }
+        });
         matched += template.selected.len();
         if !template.selected.is_empty() || !selector.skip_empty_templates {
             kept.push(template);
@@ -186,8 +193,12 @@ fn apply_selector(
     if kept.is_empty() && selector.skip_empty_templates {
         return Ok(None);
     }
-    // A template left with none is checked with none: a positive assert
-    // fails there, as in helm-unittest.
+    if let Some(empty) = kept.iter().find(|t| t.selected.is_empty()) {
+        return Err(format!(
+            "documentSelector: no document of {} has {} as asked (skipEmptyTemplates: true passes such templates over)",
+            empty.name, selector.path
+        ));
+    }
     Ok(Some(kept))
 }
 
@@ -223,22 +234,24 @@ mod tests {
             match_many: many,
             skip_empty_templates: skip,
         };
-        // One match in all, but service.yaml is left with none to check.
-        let one = apply_selector(templates(), &selector(json!("Deployment"), false, false))
-            .unwrap()
+        // One match in all, but service.yaml is left with none: an error.
+        let error = apply_selector(templates(), &selector(json!("Deployment"), false, false))
+            .err()
             .unwrap();
-        assert_eq!(one.len(), 2);
-        assert!(one[0].selected.is_empty());
-        assert_eq!(
-            one[0].rendered.len(),
-            2,
-            "what the template rendered stays for hasDocuments"
+        assert!(
+            error.contains("no document of service.yaml has kind"),
+            "{error}"
         );
-        assert_eq!(one[1].selected, deployment);
         let skipped = apply_selector(templates(), &selector(json!("Deployment"), false, true))
             .unwrap()
             .unwrap();
         assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].selected, deployment);
+        assert_eq!(
+            skipped[0].rendered.len(),
+            1,
+            "what the template rendered stays for hasDocuments"
+        );
         let error = apply_selector(templates(), &selector(json!("Service"), false, false))
             .err()
             .unwrap();

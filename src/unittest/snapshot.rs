@@ -35,7 +35,7 @@ impl Snapshots {
             .with_file_name("__snapshot__")
             .join(format!("{name}.snap"));
         let stored = match std::fs::read_to_string(&path) {
-            Ok(text) => match crate::yaml::parse_value(&text) {
+            Ok(text) => match crate::yaml::parse_value_core(&text) {
                 Ok(Value::Object(map)) => map,
                 Ok(Value::Null) => Map::new(),
                 Ok(_) | Err(_) => return Err(format!("{}: not a snapshot file", path.display())),
@@ -90,7 +90,7 @@ impl Snapshots {
                 Ok(())
             }
             Some(stored) => {
-                let same = crate::yaml::parse_value(stored)
+                let same = crate::yaml::parse_value_core(stored)
                     .ok()
                     .map(crate::yaml::sorted_keys)
                     == Some(sorted);
@@ -162,7 +162,19 @@ fn file_text(snapshots: &Map<String, Value>) -> String {
             .collect();
         numbered.sort();
         for (number, text) in numbered {
-            out.push_str(&format!("  {number}: |\n"));
+            // A literal block keeps the text exactly: an indentation
+            // indicator when its first line starts with a space, and the
+            // chomping that keeps its line breaks at the end (`|+` for
+            // blank lines there, `|-` for none).
+            let indent = if text.starts_with(' ') { "2" } else { "" };
+            let chomp = if text.ends_with("\n\n") {
+                "+"
+            } else if text.ends_with('\n') || text.is_empty() {
+                ""
+            } else {
+                "-"
+            };
+            out.push_str(&format!("  {number}: |{indent}{chomp}\n"));
             for line in text.lines() {
                 if line.is_empty() {
                     out.push('\n');
@@ -184,4 +196,33 @@ pub(super) fn unified_diff(expected: &str, rendered: &str, what: &str) -> String
         .context_radius(3)
         .header(what, "rendered")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_texts_read_back_exactly() {
+        for text in [
+            "a: 1\n",
+            "a\n\n\n",
+            "no line break",
+            "  indented\nnext\n",
+            "",
+            "x\n\n",
+        ] {
+            let mut entries = Map::new();
+            entries.insert("1".into(), Value::String(text.into()));
+            let mut snapshots = Map::new();
+            snapshots.insert("a test".into(), Value::Object(entries));
+            let file = file_text(&snapshots);
+            let back = crate::yaml::parse_value_core(&file).unwrap();
+            assert_eq!(
+                back["a test"]["1"],
+                Value::String(text.into()),
+                "{text:?} as\n{file}"
+            );
+        }
+    }
 }

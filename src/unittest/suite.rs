@@ -73,7 +73,7 @@ pub struct Selector {
 
 /// Reads a suite; the error is a message for the user.
 pub fn read(text: &str) -> Result<Suite, String> {
-    let value = crate::yaml::parse_value(text).map_err(|e| match e.line {
+    let value = crate::yaml::parse_value_core(text).map_err(|e| match e.line {
         Some(line) => format!("line {line}: {}", e.message),
         None => e.message,
     })?;
@@ -259,7 +259,7 @@ fn parameters(kind: &str) -> &'static [&'static str] {
         "greaterOrEqual" | "notGreaterOrEqual" | "lessOrEqual" | "notLessOrEqual" => {
             &["path", "value"]
         }
-        "matchRegex" | "notMatchRegex" => &["path", "pattern"],
+        "matchRegex" | "notMatchRegex" => &["path", "pattern", "decodeBase64"],
         "contains" | "notContains" => &["path", "content", "count", "any"],
         "isSubset" | "isNotSubset" => &["path", "content"],
         "isNull" | "isNotNull" | "isEmpty" | "isNotEmpty" | "isNullOrEmpty"

@@ -70,9 +70,12 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
     let text = prepare(text)?;
     let mut merged = Map::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let value = Tree { source: text }
-            .deserialize(document)
-            .map_err(YamlError::from_serde)?;
+        let value = Tree {
+            source: text,
+            yaml_1_1: true,
+        }
+        .deserialize(document)
+        .map_err(YamlError::from_serde)?;
         match value {
             Value::Null => {}
             Value::Object(map) => crate::values::merge_maps(&mut merged, map),
@@ -90,11 +93,25 @@ pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
 /// Parses any YAML text (one document) into a JSON value; used by `from_yaml`
 /// and for `Chart.yaml`.
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    parse_with(text, true)
+}
+
+/// [`parse_value`] with YAML 1.2's core schema, as Go's yaml.v3 reads
+/// (helm-unittest reads suites and rendered documents so): `on`, `yes`
+/// and `0755` stay text.
+pub fn parse_value_core(text: &str) -> Result<Value, YamlError> {
+    parse_with(text, false)
+}
+
+fn parse_with(text: &str, yaml_1_1: bool) -> Result<Value, YamlError> {
     let text = prepare(text)?;
     let document = serde_yaml::Deserializer::from_str(text);
-    Tree { source: text }
-        .deserialize(document)
-        .map_err(YamlError::from_serde)
+    Tree {
+        source: text,
+        yaml_1_1,
+    }
+    .deserialize(document)
+    .map_err(YamlError::from_serde)
 }
 
 /// Deserializes one YAML text straight into a typed struct; unknown fields are

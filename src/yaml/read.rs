@@ -18,6 +18,9 @@ use std::fmt;
 #[derive(Clone, Copy)]
 pub struct Tree<'s> {
     pub source: &'s str,
+    /// Resolve plain scalars as YAML 1.1 (Helm's reader); false: YAML 1.2's
+    /// core schema, where `on` and `0755` stay text (Go's yaml.v3).
+    pub yaml_1_1: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Tree<'_> {
@@ -99,7 +102,7 @@ impl<'de> Visitor<'de> for Tree<'_> {
     /// spanning lines or holding escapes is copied, and never a YAML 1.1
     /// boolean or number.
     fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Value, E> {
-        match super::yaml11::resolve(s) {
+        match super::yaml11::resolve(s).filter(|_| self.yaml_1_1) {
             Some(value) if self.is_plain_untagged(s) => Ok(value),
             _ => Ok(Value::String(s.to_string())),
         }
