@@ -13,6 +13,10 @@ use super::ChartError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The longest name `create` takes: `RELEASE-NAME-` (13 characters, the
+/// suites' release) and the name still fit Kubernetes' 63.
+const MAX_NAME: usize = 50;
+
 /// What starter files say where the chart's name goes.
 pub const PLACEHOLDER: &str = "<CHARTNAME>";
 
@@ -138,13 +142,16 @@ fn chart_name(path: &Path) -> Result<String, ChartError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if crate::names::is_dns1123_label(&name) {
+    if crate::names::is_dns1123_label(&name) && name.len() <= MAX_NAME {
         return Ok(name);
     }
     let reason = if name.is_empty() {
         "the path ends in no folder name".to_string()
-    } else if name.len() > 63 {
-        format!("{} characters, 63 at most", name.len())
+    } else if name.len() > MAX_NAME {
+        format!(
+            "{} characters, {MAX_NAME} at most (objects are named RELEASE-{{chart}}, 63 characters at most: leave the release name room)",
+            name.len()
+        )
     } else {
         "lower-case letters, digits and '-' only, starting and ending with a letter or digit (objects are named after the chart)".to_string()
     };

@@ -35,7 +35,9 @@ app.kubernetes.io/instance: {{ release.name }}
 {% macro labels() -%}
 helm.sh/chart: {{ chart_label() }}
 {{ selector_labels() }}
+{% if chart.appVersion %}
 app.kubernetes.io/version: {{ chart.appVersion | quote }}
+{% endif %}
 app.kubernetes.io/managed-by: {{ release.service }}
 {%- endmacro %}
 
