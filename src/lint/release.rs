@@ -70,23 +70,54 @@ fn selects(selector: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
+/// The release's objects by kind, namespace and name, and its pod
+/// templates by label: lookups stay cheap for thousands of objects.
+struct Index<'o> {
+    objects: HashMap<(&'o str, &'o str, &'o str), &'o Object<'o>>,
+}
+
+impl<'o> Index<'o> {
+    fn of(objects: &'o [Object<'o>]) -> Index<'o> {
+        let mut index = HashMap::with_capacity(objects.len());
+        for o in objects {
+            index
+                .entry((o.kind(), o.namespace(), o.name()))
+                .or_insert(o);
+        }
+        Index { objects: index }
+    }
+
+    fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&'o Object<'o>> {
+        self.objects.get(&(kind, namespace, name)).copied()
+    }
+}
+
 pub fn check(objects: &[Object], options: &LintOptions, out: &mut Vec<Diagnostic>) {
     duplicates(objects, out);
+    let index = Index::of(objects);
     let workloads: Vec<Pods> = objects.iter().filter_map(pods).collect();
     // Hooks (a `helm test` pod) run beside the release; Services serve its workloads.
     let served: Vec<&Pods> = workloads.iter().filter(|p| !p.owner.is_hook()).collect();
+    // Which served pod templates carry each label, so a Service looks only at those.
+    let mut by_label: HashMap<(&str, &str, String), Vec<usize>> = HashMap::new();
+    for (i, pods) in served.iter().enumerate() {
+        for (key, value) in &pods.labels {
+            let entry = (pods.owner.namespace(), key.as_str(), plain(value));
+            by_label.entry(entry).or_default().push(i);
+        }
+    }
     for pods in &workloads {
         selector_matches_template(pods, out);
-        references(pods, objects, out);
+        references(pods, &index, objects, out);
         if options.strict {
             habits(pods, objects, out);
         }
     }
     for object in objects {
         match object.kind() {
-            "Service" => service(object, &served, out),
-            "Ingress" => ingress(object, objects, out),
-            "HorizontalPodAutoscaler" => autoscaler(object, objects, out),
+            "Service" => service(object, &served, &by_label, out),
+            "Ingress" => ingress(object, &index, out),
+            "HorizontalPodAutoscaler" => autoscaler(object, &index, out),
             _ => {}
         }
     }
@@ -204,7 +235,9 @@ fn selector_matches_template(pods: &Pods, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn service(object: &Object, workloads: &[&Pods], out: &mut Vec<Diagnostic>) {
+type ByLabel<'a> = HashMap<(&'a str, &'a str, String), Vec<usize>>;
+
+fn service(object: &Object, workloads: &[&Pods], by_label: &ByLabel, out: &mut Vec<Diagnostic>) {
     let spec = object.value.get("spec");
     let selector = spec
         .and_then(|s| s.get("selector"))
@@ -230,10 +263,18 @@ fn service(object: &Object, workloads: &[&Pods], out: &mut Vec<Diagnostic>) {
     let Some(selector) = selector.filter(|s| !s.is_empty()) else {
         return; // Endpoints managed by hand.
     };
-    let selected: Vec<&Pods> = workloads
+    let (key, value) = selector
         .iter()
-        .copied()
-        .filter(|p| p.owner.namespace() == object.namespace() && selects(selector, &p.labels))
+        .next()
+        .expect("a selector that is not empty");
+    let candidates = by_label
+        .get(&(object.namespace(), key.as_str(), plain(value)))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let selected: Vec<&Pods> = candidates
+        .iter()
+        .map(|&i| workloads[i])
+        .filter(|p| selects(selector, &p.labels))
         .collect();
     if selected.is_empty() {
         let shown: Vec<String> = selector
@@ -307,18 +348,7 @@ fn plain(value: &Value) -> String {
         .map_or_else(|| value.to_string(), str::to_string)
 }
 
-fn find<'o>(
-    objects: &'o [Object<'o>],
-    kind: &str,
-    namespace: &str,
-    name: &str,
-) -> Option<&'o Object<'o>> {
-    objects
-        .iter()
-        .find(|o| o.kind() == kind && o.namespace() == namespace && o.name() == name)
-}
-
-fn ingress(object: &Object, objects: &[Object], out: &mut Vec<Diagnostic>) {
+fn ingress(object: &Object, index: &Index, out: &mut Vec<Diagnostic>) {
     let mut backends: Vec<(String, &Value)> = Vec::new();
     if let Some(backend) = object.value.pointer("/spec/defaultBackend") {
         backends.push(("spec.defaultBackend".into(), backend));
@@ -339,7 +369,7 @@ fn ingress(object: &Object, objects: &[Object], out: &mut Vec<Diagnostic>) {
         let Some(name) = backend.pointer("/service/name").and_then(Value::as_str) else {
             continue; // A resource backend.
         };
-        let Some(service) = find(objects, "Service", object.namespace(), name) else {
+        let Some(service) = index.find("Service", object.namespace(), name) else {
             out.push(object.diagnostic(
                 Severity::Warning,
                 "ingress-backend-missing",
@@ -397,7 +427,7 @@ fn ingress(object: &Object, objects: &[Object], out: &mut Vec<Diagnostic>) {
 }
 
 /// Claims, ConfigMaps and Secrets a pod needs that the release does not have.
-fn references(pods: &Pods, objects: &[Object], out: &mut Vec<Diagnostic>) {
+fn references(pods: &Pods, index: &Index, objects: &[Object], out: &mut Vec<Diagnostic>) {
     let owner = pods.owner;
     let namespace = owner.namespace();
     let optional = |v: &Value| v.get("optional").and_then(Value::as_bool) == Some(true);
@@ -455,7 +485,7 @@ fn references(pods: &Pods, objects: &[Object], out: &mut Vec<Diagnostic>) {
         }
     }
     for (kind, name, path) in wanted {
-        if find(objects, kind, namespace, &name).is_none()
+        if index.find(kind, namespace, &name).is_none()
             && !(kind == "Secret" && makes_secret(objects, namespace, &name))
         {
             let rule = if kind == "PersistentVolumeClaim" {
@@ -516,14 +546,14 @@ fn makes_secret(objects: &[Object], namespace: &str, name: &str) -> bool {
     })
 }
 
-fn autoscaler(object: &Object, objects: &[Object], out: &mut Vec<Diagnostic>) {
+fn autoscaler(object: &Object, index: &Index, out: &mut Vec<Diagnostic>) {
     let Some(kind) = object.text_at(&["spec", "scaleTargetRef", "kind"]) else {
         return;
     };
     let name = object
         .text_at(&["spec", "scaleTargetRef", "name"])
         .unwrap_or("");
-    match find(objects, kind, object.namespace(), name) {
+    match index.find(kind, object.namespace(), name) {
         None => out.push(object.diagnostic(
             Severity::Warning,
             "hpa-target-missing",

@@ -432,14 +432,7 @@ mod tests {
     /// Renders `source` as the renderer compiles it, plain or instrumented.
     fn render(source: &str, instrumented: bool, context: minijinja::Value) -> String {
         let mut env = minijinja::Environment::new();
-        env.set_syntax(
-            minijinja::syntax::SyntaxConfig::builder()
-                .trim_blocks(true)
-                .lstrip_blocks(true)
-                .keep_trailing_newline(true)
-                .build()
-                .unwrap(),
-        );
+        env.set_syntax(super::super::syntax());
         env.add_function(COVER_FUNCTION, |_: usize| ());
         let source = line_ends::keep_line_ends(source).into_owned();
         let source = if instrumented {

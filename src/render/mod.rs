@@ -69,6 +69,17 @@ struct Unit {
     size: usize,
 }
 
+/// Jinja's delimiters, with `trim_blocks` and `lstrip_blocks` on and the
+/// trailing newline kept: how every template compiles.
+fn syntax() -> minijinja::syntax::SyntaxConfig {
+    minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("the default delimiters are valid")
+}
+
 /// What a test run adds to a render: branch counting for `--coverage`,
 /// and objects for `lookup` (a suite's `kubernetesProvider`).
 #[derive(Debug, Clone, Default)]
@@ -98,14 +109,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
     ) -> Result<Renderer<'a, 'c>, RenderError> {
         let coverage = harness.coverage.clone();
         let mut env = Environment::new();
-        env.set_syntax(
-            minijinja::syntax::SyntaxConfig::builder()
-                .trim_blocks(true)
-                .lstrip_blocks(true)
-                .keep_trailing_newline(true)
-                .build()
-                .expect("the default delimiters are valid"),
-        );
+        env.set_syntax(syntax());
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_fuel(Some(error::FUEL_PER_TEMPLATE));
