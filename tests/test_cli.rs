@@ -680,3 +680,30 @@ tests:
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
+
+#[test]
+fn a_snapshot_with_patterns_checks_them_instead() {
+    let chart = TestChart::new(&[
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  mode: fast\n",
+        ),
+        (
+            "tests/cm_test.yaml",
+            "suite: cm\ntests:\n  - it: has the mode\n    asserts:\n      - matchSnapshot:\n          path: data\n          matchRegex: {pattern: \"mode: fast\"}\n          notMatchRegex: {pattern: slow}\n  - it: lacks a mode\n    asserts:\n      - matchSnapshot:\n          matchRegex: {pattern: \"mode: slow\"}\n",
+        ),
+    ]);
+    let output = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("PASS  cm › has the mode\n"), "{out}");
+    assert!(out.contains("FAIL  cm › lacks a mode\n      matchSnapshot: pattern \"mode: slow\" is not in snapshot 1\n"), "{out}");
+    assert!(
+        !chart.path().join("tests/__snapshot__").exists(),
+        "nothing to store"
+    );
+}

@@ -398,7 +398,32 @@ fn snapshot_documents(
                 .unwrap_or(Value::Null),
             None => document.clone(),
         };
-        if let Err(why) = snapshots.check(it, *number, &value) {
+        // With a pattern, helm-unittest checks the snapshot's text against
+        // it instead of against the stored snapshot.
+        let pattern = |key: &str| {
+            assert
+                .params
+                .get(key)
+                .and_then(|p| p.get("pattern"))
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+        };
+        let (must, must_not) = (pattern("matchRegex"), pattern("notMatchRegex"));
+        if must.is_some() || must_not.is_some() {
+            let text = crate::yaml::to_yaml(&value);
+            for (pattern, wanted) in [(must, true), (must_not, false)] {
+                let Some(pattern) = pattern else { continue };
+                let re = regex::Regex::new(pattern).map_err(|e| format!("{pattern}: {e}"))?;
+                if re.is_match(&text) != wanted {
+                    outcome = Err(if wanted {
+                        format!("pattern {pattern:?} is not in snapshot {number}")
+                    } else {
+                        format!("pattern {pattern:?} should not be in snapshot {number}")
+                    });
+                }
+            }
+        } else if let Err(why) = snapshots.check(it, *number, &value) {
             outcome = Err(why);
         }
     }

@@ -269,7 +269,7 @@ fn parameters(kind: &str) -> &'static [&'static str] {
         "lengthEqual" | "notLengthEqual" => &["path", "paths", "count"],
         "isType" | "isNotType" => &["path", "type"],
         "failedTemplate" => &["errorMessage", "errorPattern"],
-        "matchSnapshot" => &["path"],
+        "matchSnapshot" => &["path", "matchRegex", "notMatchRegex"],
         "containsDocument" => &["kind", "apiVersion", "name", "namespace", "any"],
         "equalRaw" | "notEqualRaw" => &["value"],
         "matchRegexRaw" | "notMatchRegexRaw" => &["pattern"],
