@@ -32,6 +32,9 @@ pub enum Error {
     /// A release name or namespace that breaks Kubernetes' rules.
     #[error(transparent)]
     Name(#[from] crate::names::NameError),
+    /// A render that `--validate` found mistakes in (the lint's text).
+    #[error("{0}")]
+    Invalid(String),
     /// A combination of command-line arguments that cannot work together.
     #[error("{0}")]
     Usage(String),

@@ -180,3 +180,25 @@ fn the_convert_corpus_rendered_by_helm_lints_without_errors() {
         ]
     );
 }
+
+#[test]
+fn render_validate_fails_on_lint_errors_with_nothing_on_stdout() {
+    let chart = broken_chart();
+    let err = common::user_error(kinja().arg("render").arg(chart.path()).arg("--validate"));
+    assert!(
+        err.contains("the render does not pass kinja lint (--validate)"),
+        "{err}"
+    );
+    assert!(err.contains("error[selector-mismatch]"), "{err}");
+    // Without the flag the same chart renders; a clean chart renders with it.
+    success(kinja().arg("render").arg(chart.path()));
+    let out = success(kinja().args(["render", "charts/seedapp", "--validate"]));
+    assert!(out.contains("kind: Deployment"), "{out}");
+    // The chart's .kinja-lint.yaml turns rules off for lint and --validate alike.
+    chart.write(
+        ".kinja-lint.yaml",
+        b"lint:\n  disable:\n    - rule: selector-mismatch\n      reason: a test of the setting\n    - rule: invalid-value\n      reason: a test\n    - rule: service-target-port\n      reason: a test\n",
+    );
+    success(kinja().arg("render").arg(chart.path()).arg("--validate"));
+    assert_eq!(success(kinja().arg("lint").arg(chart.path())), CLEAN);
+}

@@ -27,6 +27,9 @@ pub struct RenderArgs {
     /// Print the rendered NOTES.txt as a last document
     #[arg(long)]
     pub include_notes: bool,
+    /// Lint what renders (as `kinja lint`): errors fail the render, warnings go to stderr
+    #[arg(long)]
+    pub validate: bool,
 }
 
 pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<(), Error> {
@@ -44,6 +47,10 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         &duplicates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         stderr,
     );
+
+    if args.validate {
+        validate(&rendered.manifest, &release.namespace, &chart.dir, stderr)?;
+    }
 
     let template_names: Vec<&str> = chart.templates.iter().map(|t| t.name.as_str()).collect();
     let documents = output::select(
@@ -66,4 +73,45 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         return write_out(stdout, &listing);
     }
     write_out(stdout, &output::to_text(&documents, notes))
+}
+
+/// `--validate`: the lint's errors fail the render; its warnings are printed.
+fn validate(
+    manifest: &crate::manifest::Manifest,
+    namespace: &str,
+    chart_dir: &std::path::Path,
+    stderr: &mut dyn Write,
+) -> Result<(), Error> {
+    use crate::lint::config::LintConfig;
+    use crate::lint::{LintOptions, LintReport, Severity, lint_documents_with, to_text};
+    let config = LintConfig::of_chart(chart_dir).map_err(Error::Invalid)?;
+    let documents: Vec<_> = manifest.documents().cloned().collect();
+    let options = LintOptions {
+        strict: false,
+        namespace,
+    };
+    let report = lint_documents_with(&documents, &options, &config);
+    let (errors, others): (Vec<_>, Vec<_>) = report
+        .diagnostics
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
+    if !others.is_empty() {
+        let _ = write!(
+            stderr,
+            "{}",
+            to_text(&LintReport {
+                diagnostics: others
+            })
+        );
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid(format!(
+        "the render does not pass kinja lint (--validate):\n\n{}",
+        to_text(&LintReport {
+            diagnostics: errors
+        })
+        .trim_end()
+    )))
 }

@@ -17,13 +17,31 @@ pub fn lint_chart(
     options: &LintOptions,
 ) -> LintReport {
     let mut diagnostics = chart_yaml(chart);
+    let config = match super::config::LintConfig::of_chart(&chart.dir) {
+        Ok(config) => config,
+        Err(message) => {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                rule: "lint-config",
+                message,
+                resource: None,
+                template: None,
+                line: None,
+                path: None,
+                hint: None,
+            });
+            Default::default()
+        }
+    };
     match crate::pipeline::render_chart(chart, user_values, release, capabilities) {
         Ok(output) => {
             let documents: Vec<_> = output.manifest.documents().cloned().collect();
-            diagnostics.extend(super::lint_documents(&documents, options).diagnostics);
+            diagnostics
+                .extend(super::lint_documents_with(&documents, options, &config).diagnostics);
         }
         Err(error) => diagnostics.push(failure(chart, &error)),
     }
+    super::config::apply(&config, &[], &mut diagnostics);
     LintReport::new(diagnostics, options)
 }
 

@@ -8,12 +8,14 @@
 //! JSON or SARIF.
 
 mod chart;
+pub mod config;
 mod format;
 mod locate;
 mod objects;
 mod release;
 
 pub use chart::{failure, lint_chart};
+pub use config::LintConfig;
 pub use format::{summary, to_json, to_sarif, to_text};
 
 use crate::manifest::{Document, split_stream};
@@ -159,6 +161,15 @@ impl Object<'_> {
 
 /// Lints rendered documents: each on its own, then all against each other.
 pub fn lint_documents(documents: &[Document], options: &LintOptions) -> LintReport {
+    lint_documents_with(documents, options, &config::LintConfig::default())
+}
+
+/// [`lint_documents`] with a chart's settings (rules it turns off).
+pub fn lint_documents_with(
+    documents: &[Document],
+    options: &LintOptions,
+    config: &config::LintConfig,
+) -> LintReport {
     let mut diagnostics = Vec::new();
     let mut objects = Vec::with_capacity(documents.len());
     // Reading the documents is most of a lint's time: on all cores.
@@ -198,6 +209,7 @@ pub fn lint_documents(documents: &[Document], options: &LintOptions) -> LintRepo
         objects::check(object, options, &mut diagnostics);
     }
     release::check(&objects, options, &mut diagnostics);
+    config::apply(config, &objects, &mut diagnostics);
     LintReport::new(diagnostics, options)
 }
 

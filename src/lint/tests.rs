@@ -321,3 +321,46 @@ fn names_labels_values_ports_and_quantities_of_one_object() {
     );
     assert_eq!(rules("kind: [\n"), ["invalid-yaml"]);
 }
+
+#[test]
+fn an_annotation_turns_a_rule_off_on_its_resource() {
+    let nothing = SERVICE.replace("    app: web\n", "    app: webb\n");
+    let annotated = nothing.replace(
+        "  name: web\n",
+        "  name: web\n  annotations:\n    kinja.dev/lint-disable: \"service-selects-nothing, other\"\n    kinja.dev/lint-reason: endpoints come from the mesh\n",
+    );
+    assert_eq!(rules(&nothing), ["service-selects-nothing"]);
+    assert!(rules(&annotated).is_empty());
+}
+
+#[test]
+fn a_chart_config_turns_rules_off_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_file = dir.path().join(".kinja-lint.yaml");
+    std::fs::write(
+        &config_file,
+        "lint:\n  disable:\n    - rule: service-selects-nothing\n      resource: Service/web\n      reason: endpoints by the mesh\n",
+    )
+    .unwrap();
+    let config = config::LintConfig::of_chart(dir.path()).unwrap();
+    let nothing = SERVICE.replace("    app: web\n", "    app: webb\n");
+    let other = nothing.replace("  name: web\n", "  name: api\n");
+    let pieces: Vec<Document> = split_stream(&with(&[&nothing, &other]))
+        .iter()
+        .map(|p| p.to_document("s").unwrap())
+        .collect();
+    let report = lint_documents_with(&pieces, &LintOptions::default(), &config);
+    let left: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.resource.clone().unwrap())
+        .collect();
+    assert_eq!(left, ["Service/api"], "only Service/web's is off");
+    std::fs::write(
+        &config_file,
+        "lint:\n  disable:\n    - rule: claim-missing\n",
+    )
+    .unwrap();
+    let error = config::LintConfig::of_chart(dir.path()).unwrap_err();
+    assert!(error.contains("(claim-missing) needs a reason"), "{error}");
+}
