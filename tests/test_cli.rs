@@ -415,7 +415,13 @@ tests:
 "#,
         ),
     ]);
-    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    // A first run writes the notes' snapshot (CI=true would refuse it).
+    let output = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .env_remove("CI")
+        .output()
+        .unwrap();
     let out = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{out}");
     for line in [
@@ -434,7 +440,12 @@ tests:
             .unwrap();
     assert!(snapshot.contains("Installed RELEASE-NAME."), "{snapshot}");
     // The second run compares against it and passes again.
-    let again = kinja().arg("test").arg(chart.path()).output().unwrap();
+    let again = kinja()
+        .arg("test")
+        .arg(chart.path())
+        .env("CI", "true")
+        .output()
+        .unwrap();
     assert!(
         String::from_utf8_lossy(&again.stdout)
             .contains("PASS  newer asserts › snapshots the notes\n")
