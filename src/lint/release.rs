@@ -245,16 +245,23 @@ fn service(object: &Object, workloads: &[&Pods], by_label: &ByLabel, out: &mut V
     if spec.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("ExternalName") {
         let ports = spec
             .and_then(|s| s.get("ports"))
-            .is_some_and(|p| !p.is_null());
-        if selector.is_some_and(|s| !s.is_empty()) || ports {
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+        let selects = selector.is_some_and(|s| !s.is_empty());
+        let ignored = match (selects, ports) {
+            (true, true) => "selector and ports are",
+            (true, false) => "selector is",
+            (false, true) => "ports are",
+            (false, false) => "",
+        };
+        if !ignored.is_empty() {
             out.push(object.diagnostic(
                 Severity::Warning,
                 "externalname-with-selector",
                 "spec",
                 format!(
-                    "{} is an ExternalName Service: its {} are ignored (it is a DNS name, not a proxy)",
+                    "{} is an ExternalName Service: its {ignored} ignored (it is a DNS name, not a proxy)",
                     object.shown(),
-                    if ports { "ports and selector" } else { "selector" }
                 ),
             ));
         }

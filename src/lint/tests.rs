@@ -138,6 +138,19 @@ fn an_external_name_service_with_a_selector() {
         rules(&format!("{external}  selector: {{app: db}}\n")),
         ["externalname-with-selector"]
     );
+    assert!(rules(&format!("{external}  ports: []\n")).is_empty());
+    let report = lint_stream(
+        &format!("{external}  ports: [{{port: 5432}}]\n"),
+        "s",
+        &LintOptions::default(),
+    );
+    assert!(
+        report.diagnostics[0]
+            .message
+            .contains("its ports are ignored"),
+        "{:?}",
+        report.diagnostics
+    );
 }
 
 #[test]
