@@ -4,6 +4,19 @@ mod common;
 
 use common::{TestChart, kinja, success};
 
+/// What `kinja test CHART` prints (it may fail: suites here fail on purpose).
+fn test_output(chart: &TestChart) -> String {
+    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Every line is in the report.
+fn assert_report_has(out: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+}
+
 #[test]
 fn the_example_charts_suites_pass_and_render_every_branch() {
     for chart in ["charts/seedapp", "charts/fleet"] {
@@ -552,16 +565,16 @@ fn a_suite_renders_only_its_templates_and_asserts_hold_template_by_template() {
             "suite: all\ntests:\n  - it: checks every template, each on its own\n    asserts:\n      - hasDocuments: {count: 1}\n      - isAPIVersion: {of: v1}\n  - it: fails where one template differs\n    asserts:\n      - isKind: {of: ConfigMap}\n  - it: sees the failure of any template\n    set: {strict: true}\n    asserts:\n      - failedTemplate: {errorMessage: broken.yaml refuses strict}\n",
         ),
     ]);
-    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
-    let out = String::from_utf8_lossy(&output.stdout);
-    for line in [
-        "PASS  cm › is not failed by a template it does not test\n",
-        "PASS  all › checks every template, each on its own\n",
-        "FAIL  all › fails where one template differs\n      isKind: broken.yaml: the kind is \"Secret\", not \"ConfigMap\"\n",
-        "PASS  all › sees the failure of any template\n",
-    ] {
-        assert!(out.contains(line), "missing {line:?} in:\n{out}");
-    }
+    let out = test_output(&chart);
+    assert_report_has(
+        &out,
+        &[
+            "PASS  cm › is not failed by a template it does not test\n",
+            "PASS  all › checks every template, each on its own\n",
+            "FAIL  all › fails where one template differs\n      isKind: broken.yaml: the kind is \"Secret\", not \"ConfigMap\"\n",
+            "PASS  all › sees the failure of any template\n",
+        ],
+    );
 }
 
 #[test]
@@ -678,18 +691,18 @@ tests:
 "#,
         ),
     ]);
-    let output = kinja().arg("test").arg(chart.path()).output().unwrap();
-    let out = String::from_utf8_lossy(&output.stdout);
-    for line in [
-        "PASS  helm-unittest's rules › lets negatives pass where nothing renders or nothing is found\n",
-        "PASS  helm-unittest's rules › finds an explicit null as there\n",
-        "PASS  helm-unittest's rules › reads on and yes in a suite as text\n",
-        "PASS  helm-unittest's rules › compares text without the spaces before line breaks\n",
-        "PASS  helm-unittest's rules › takes containsDocument with not to ask that one document is not it\n",
-        "FAIL  helm-unittest's rules › refuses a selector that finds nothing in a template\n      equal (a.yaml, b.yaml): documentSelector: no document of b.yaml has kind as asked",
-    ] {
-        assert!(out.contains(line), "missing {line:?} in:\n{out}");
-    }
+    let out = test_output(&chart);
+    assert_report_has(
+        &out,
+        &[
+            "PASS  helm-unittest's rules › lets negatives pass where nothing renders or nothing is found\n",
+            "PASS  helm-unittest's rules › finds an explicit null as there\n",
+            "PASS  helm-unittest's rules › reads on and yes in a suite as text\n",
+            "PASS  helm-unittest's rules › compares text without the spaces before line breaks\n",
+            "PASS  helm-unittest's rules › takes containsDocument with not to ask that one document is not it\n",
+            "FAIL  helm-unittest's rules › refuses a selector that finds nothing in a template\n      equal (a.yaml, b.yaml): documentSelector: no document of b.yaml has kind as asked",
+        ],
+    );
 }
 
 #[test]
