@@ -33,15 +33,17 @@ pub fn lint_chart(
             Default::default()
         }
     };
+    let mut linted = Vec::new();
     match crate::pipeline::render_chart(chart, user_values, release, capabilities) {
         Ok(output) => {
             let documents: Vec<_> = output.manifest.documents().cloned().collect();
-            diagnostics
-                .extend(super::lint_documents_with(&documents, options, &config).diagnostics);
+            linted = super::lint_documents_with(&documents, options, &config).diagnostics;
         }
         Err(error) => diagnostics.push(failure(chart, &error)),
     }
+    // The documents' diagnostics went through the settings already.
     super::config::apply(&config, &[], &mut diagnostics);
+    diagnostics.extend(linted);
     LintReport::new(diagnostics, options)
 }
 

@@ -54,13 +54,7 @@ pub fn check(assert: &Assert, subject: &Subject) -> Result<(), String> {
         }
     };
     let p = &assert.params;
-    let text = |key: &str| -> Result<String, String> {
-        match p.get(key) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Ok(other.to_string()),
-            None => Err(format!("{} needs `{key}`", assert.kind)),
-        }
-    };
+    let text = |key: &str| param_text(assert, key);
     let value = |key: &str| {
         p.get(key)
             .cloned()
@@ -107,6 +101,15 @@ fn targets(assert: &Assert, document: &Value) -> Result<Vec<Option<Value>>, Stri
     Ok(found.into_iter().cloned().map(Some).collect())
 }
 
+/// A parameter as text (a number or a mapping as JSON); missing is a broken assert.
+fn param_text(assert: &Assert, key: &str) -> Result<String, String> {
+    match assert.params.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Ok(other.to_string()),
+        None => Err(format!("{} needs `{key}`", assert.kind)),
+    }
+}
+
 /// Whether the assert asks that something is not so: `not: true`, or a
 /// kind that is another's opposite (`notEqual`, `notExists`, `isNull`…),
 /// but not both. helm-unittest lets a negative pass on nothing to check.
@@ -139,18 +142,11 @@ fn negated(assert: &Assert, outcome: Result<(), String>) -> Result<(), String> {
     }
 }
 
-/// The assert's own verdict (before `not`); the outer error is a broken assert.
 /// The verdict of an assert on the whole subject (not document by
 /// document), before `not`; the outer error is a broken assert.
 fn evaluate(assert: &Assert, subject: &Subject) -> Result<Result<(), String>, String> {
     let p = &assert.params;
-    let text = |key: &str| -> Result<String, String> {
-        match p.get(key) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Ok(other.to_string()),
-            None => Err(format!("{} needs `{key}`", assert.kind)),
-        }
-    };
+    let text = |key: &str| param_text(assert, key);
     match assert.kind.as_str() {
         "failedTemplate" => {
             let Subject::Failed(error) = subject else {

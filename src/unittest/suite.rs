@@ -81,18 +81,10 @@ pub fn read(text: &str) -> Result<Suite, String> {
         return Err("a suite is a mapping (suite, templates, tests, ...)".into());
     };
     let known = [
-        "suite",
-        "templates",
-        "excludeTemplates",
-        "values",
-        "set",
-        "release",
-        "capabilities",
-        "chart",
-        "kubernetesProvider",
-        "skip",
-        "tests",
-    ];
+        &["suite", "templates", "excludeTemplates", "skip", "tests"],
+        SETUP_KEYS,
+    ]
+    .concat();
     refuse_unknown(&map, &known, "the suite")?;
     let tests = match map.get("tests") {
         Some(Value::Array(tests)) => tests
@@ -116,14 +108,8 @@ fn read_test(value: &Value) -> Result<Test, String> {
     let Value::Object(map) = value else {
         return Err("a test is a mapping (it, set, asserts, ...)".into());
     };
-    let known = [
+    let own = [
         "it",
-        "values",
-        "set",
-        "release",
-        "capabilities",
-        "chart",
-        "kubernetesProvider",
         "template",
         "templates",
         "documentIndex",
@@ -131,6 +117,7 @@ fn read_test(value: &Value) -> Result<Test, String> {
         "skip",
         "asserts",
     ];
+    let known = [&own, SETUP_KEYS].concat();
     refuse_unknown(map, &known, "a test")?;
     let mut templates = strings_at(map, "templates")?;
     if let Some(one) = text_at(map, "template") {
@@ -276,6 +263,16 @@ fn parameters(kind: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+/// The keys a suite and each of its tests may both set (`read_setup` reads them).
+const SETUP_KEYS: &[&str] = &[
+    "values",
+    "set",
+    "release",
+    "capabilities",
+    "chart",
+    "kubernetesProvider",
+];
 
 fn read_setup(map: &Map<String, Value>) -> Result<Setup, String> {
     let mut setup = Setup {
