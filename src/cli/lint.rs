@@ -43,9 +43,12 @@ pub enum LintFormat {
 }
 
 pub fn run(args: LintArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let capabilities = args.cluster.to_capabilities();
     let options = LintOptions {
         strict: args.strict,
         namespace: &args.namespace.namespace,
+        kube_minor: capabilities.kube_version.minor,
+        chart_crds: &[],
     };
     let mut report = LintReport::default();
     if let Some(file) = &args.manifest {
@@ -55,7 +58,6 @@ pub fn run(args: LintArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     } else {
         let mut stdin = crate::input::read_stdin;
         let user_values = crate::values::load_user_values(&args.values.to_options(), &mut stdin)?;
-        let capabilities = args.cluster.to_capabilities();
         let release = ReleaseInfo::for_render(&args.name, &args.namespace.namespace);
         for dir in &args.charts {
             let chart = Chart::load(dir)?;

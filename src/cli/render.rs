@@ -49,7 +49,13 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     );
 
     if args.validate {
-        validate(&rendered.manifest, &release.namespace, &chart.dir, stderr)?;
+        validate(
+            &chart,
+            &rendered.manifest,
+            &release.namespace,
+            &capabilities,
+            stderr,
+        )?;
     }
 
     let template_names: Vec<&str> = chart.templates.iter().map(|t| t.name.as_str()).collect();
@@ -77,20 +83,21 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
 
 /// `--validate`: the lint's errors fail the render; its warnings are printed.
 fn validate(
+    chart: &crate::chart::Chart,
     manifest: &crate::manifest::Manifest,
     namespace: &str,
-    chart_dir: &std::path::Path,
+    capabilities: &crate::render::Capabilities,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
     use crate::lint::config::LintConfig;
-    use crate::lint::{LintOptions, LintReport, Severity, lint_documents_with, to_text};
-    let config = LintConfig::of_chart(chart_dir).map_err(Error::Invalid)?;
-    let documents: Vec<_> = manifest.documents().cloned().collect();
+    use crate::lint::{LintOptions, LintReport, Severity, lint_rendered, to_text};
+    let config = LintConfig::of_chart(&chart.dir).map_err(Error::Invalid)?;
     let options = LintOptions {
-        strict: false,
         namespace,
+        kube_minor: capabilities.kube_version.minor,
+        ..LintOptions::default()
     };
-    let report = lint_documents_with(&documents, &options, &config);
+    let report = LintReport::new(lint_rendered(chart, manifest, &config, &options), &options);
     let (errors, others): (Vec<_>, Vec<_>) = report
         .diagnostics
         .into_iter()

@@ -1,8 +1,10 @@
 //! A chart's own checks, as `helm lint` makes them (`Chart.yaml`), and a
 //! chart rendered and linted as a release.
 
+use super::config::LintConfig;
 use super::{Diagnostic, LintOptions, LintReport, Severity};
 use crate::chart::Chart;
+use crate::manifest::Manifest;
 use crate::render::{Capabilities, ReleaseInfo};
 use crate::values::Values;
 use serde_json::Value;
@@ -20,31 +22,53 @@ pub fn lint_chart(
     let config = match super::config::LintConfig::of_chart(&chart.dir) {
         Ok(config) => config,
         Err(message) => {
-            diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                rule: "lint-config",
-                message,
-                resource: None,
-                template: None,
-                line: None,
-                path: None,
-                hint: None,
-            });
+            diagnostics.push(config_error(message));
             Default::default()
         }
     };
-    let mut linted = Vec::new();
     match crate::pipeline::render_chart(chart, user_values, release, capabilities) {
         Ok(output) => {
-            let documents: Vec<_> = output.manifest.documents().cloned().collect();
-            linted = super::lint_documents_with(&documents, options, &config).diagnostics;
+            // The documents' diagnostics go through the settings on their own.
+            super::config::apply(&config, &[], &mut diagnostics);
+            diagnostics.extend(lint_rendered(chart, &output.manifest, &config, options));
         }
-        Err(error) => diagnostics.push(failure(chart, &error)),
+        Err(error) => {
+            diagnostics.push(failure(chart, &error));
+            super::config::apply(&config, &[], &mut diagnostics);
+        }
     }
-    // The documents' diagnostics went through the settings already.
-    super::config::apply(&config, &[], &mut diagnostics);
-    diagnostics.extend(linted);
     LintReport::new(diagnostics, options)
+}
+
+/// Lints what `chart` rendered (`render --validate` checks a render so),
+/// with the chart's settings and the CRDs of its `crds/` folders.
+pub fn lint_rendered(
+    chart: &Chart,
+    manifest: &Manifest,
+    config: &LintConfig,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let crds = super::schema::crds_of_chart(chart);
+    let options = LintOptions {
+        chart_crds: &crds,
+        ..*options
+    };
+    let documents: Vec<_> = manifest.documents().cloned().collect();
+    super::lint_documents_with(&documents, &options, config).diagnostics
+}
+
+/// A `.kinja-lint.yaml` that cannot be read.
+fn config_error(message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        rule: "lint-config",
+        message,
+        resource: None,
+        template: None,
+        line: None,
+        path: None,
+        hint: None,
+    }
 }
 
 /// A chart that does not load or render.

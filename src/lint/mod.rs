@@ -13,8 +13,9 @@ mod format;
 mod locate;
 mod objects;
 mod release;
+mod schema;
 
-pub use chart::{failure, lint_chart};
+pub use chart::{failure, lint_chart, lint_rendered};
 pub use config::LintConfig;
 pub use format::{summary, to_json, to_sarif, to_text};
 
@@ -60,6 +61,10 @@ pub struct LintOptions<'n> {
     pub strict: bool,
     /// The release's namespace: where objects that name none live.
     pub namespace: &'n str,
+    /// The Kubernetes minor whose schemas the objects are checked against (`35` for 1.35).
+    pub kube_minor: u64,
+    /// CRDs the chart brings outside its templates (its `crds/` folders).
+    pub chart_crds: &'n [Value],
 }
 
 impl Default for LintOptions<'_> {
@@ -67,8 +72,17 @@ impl Default for LintOptions<'_> {
         LintOptions {
             strict: false,
             namespace: "default",
+            kube_minor: default_kube_minor(),
+            chart_crds: &[],
         }
     }
+}
+
+/// The minor `render` assumes when no `--kube-version` is given.
+pub fn default_kube_minor() -> u64 {
+    crate::render::KubeVersion::parse(crate::render::DEFAULT_KUBE_VERSION)
+        .expect("a valid constant")
+        .minor
 }
 
 /// A lint's findings, worst first within each resource's order.
@@ -205,8 +219,13 @@ pub fn lint_documents_with(
             }),
         }
     }
+    let catalog = schema::Catalog::new(options.kube_minor, &objects, options.chart_crds);
+    diagnostics.extend(catalog.note());
+    let mut unchecked = Default::default();
     for object in &objects {
-        objects::check(object, options, &mut diagnostics);
+        if objects::check(object, options, &mut diagnostics) {
+            schema::check(object, &catalog, &mut unchecked, &mut diagnostics);
+        }
     }
     release::check(&objects, options, &mut diagnostics);
     config::apply(config, &objects, &mut diagnostics);
@@ -228,6 +247,11 @@ pub fn lint_stream(text: &str, shown: &str, options: &LintOptions) -> LintReport
         }
         match piece.to_document(shown) {
             Ok(document) => documents.push(document),
+            // Valid YAML with a malformed head (`namespace: [a]`): the
+            // object's schema says what is wrong with it.
+            Err(_) if crate::yaml::parse_value(piece.text).is_ok() => {
+                documents.push(piece.with_head(Default::default()))
+            }
             Err(e) => unreadable.push(Diagnostic {
                 severity: Severity::Error,
                 rule: "invalid-yaml",

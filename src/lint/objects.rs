@@ -1,15 +1,16 @@
 //! Each object on its own: what identifies it, its names and labels, the
 //! fields that take one of a few values, node ports and quantities.
-//! (Types and unknown fields of every kind, from the Kubernetes OpenAPI
-//! definitions, come next.)
+//! (Types, required and unknown fields of every kind: `schema/`.)
 
 use super::{Diagnostic, LintOptions, Object, Severity};
 use serde_json::Value;
 use std::sync::LazyLock;
 
-pub fn check(object: &Object, _options: &LintOptions, out: &mut Vec<Diagnostic>) {
+/// Whether the object has an identity (apiVersion, kind and name): only
+/// then can its kind's schema be looked up.
+pub fn check(object: &Object, _options: &LintOptions, out: &mut Vec<Diagnostic>) -> bool {
     if !identity(object, out) {
-        return;
+        return false;
     }
     name(object, out);
     for (path, labels) in label_maps(object) {
@@ -18,6 +19,7 @@ pub fn check(object: &Object, _options: &LintOptions, out: &mut Vec<Diagnostic>)
     enums(object, out);
     node_ports(object, out);
     quantities(object, out);
+    true
 }
 
 /// apiVersion, kind and a name: without them nothing can be applied.
@@ -153,17 +155,8 @@ fn labels_are_valid(
         let text = match value {
             Value::String(s) => s.clone(),
             Value::Null => String::new(),
-            other => {
-                let mut d = object.diagnostic(
-                    Severity::Error,
-                    "invalid-label",
-                    &at,
-                    format!("label {key} is {other}, not text"),
-                );
-                d.hint = Some(format!("quote it: {key}: \"{other}\""));
-                out.push(d);
-                continue;
-            }
+            // A number or a boolean: the schema's wrong-type says so.
+            _ => continue,
         };
         if text.len() > 63 || !LABEL_NAME.is_match(&text) {
             let mut d = object.diagnostic(
@@ -390,7 +383,8 @@ fn quantities(object: &Object, out: &mut Vec<Diagnostic>) {
         let ok = match value {
             Value::Number(_) => true,
             Value::String(s) => QUANTITY.is_match(s),
-            _ => false,
+            // Neither a number nor text: the schema's wrong-type says so.
+            _ => true,
         };
         if !ok {
             let text = value

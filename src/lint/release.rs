@@ -157,18 +157,8 @@ fn selector_matches_template(pods: &Pods, out: &mut Vec<Diagnostic>) {
     if matches!(owner.kind(), "Pod" | "Job" | "CronJob") {
         return;
     }
+    // No selector at all is the schema's missing-field.
     let Some(selector) = owner.value.pointer("/spec/selector") else {
-        if owner.kind() != "ReplicationController" {
-            out.push(owner.diagnostic(
-                Severity::Error,
-                "selector-mismatch",
-                "spec",
-                format!(
-                    "{} has no spec.selector: it would select no pods",
-                    owner.shown()
-                ),
-            ));
-        }
         return;
     };
     // A ReplicationController's selector is a plain map; the others' have matchLabels.

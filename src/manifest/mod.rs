@@ -231,6 +231,12 @@ impl<'a> Piece<'a> {
         let head = parse_head(self.text).map_err(|problem| {
             yaml_error_in(self.text, self.line, file.to_string(), self.line, problem)
         })?;
+        Ok(self.with_head(head))
+    }
+
+    /// The document with a head read elsewhere (or none, for a linter that
+    /// reports a malformed head itself).
+    pub fn with_head(&self, head: Head) -> Document {
         let source = self
             .text
             .lines()
@@ -238,13 +244,13 @@ impl<'a> Piece<'a> {
             .and_then(|first| first.strip_prefix("# Source: "))
             .unwrap_or_default()
             .to_string();
-        Ok(Document {
+        Document {
             source,
             template: String::new(),
             line: self.line,
             text: self.text.to_string(),
             head,
-        })
+        }
     }
 }
 

@@ -1,0 +1,433 @@
+//! Object schemas, compiled from the JSON Schema subset Kubernetes writes
+//! (its OpenAPI definitions and CRDs' `openAPIV3Schema`), and a value
+//! checked against one: wrong types, missing required fields, unknown
+//! fields, values outside an enum.
+//!
+//! Only what decides whether the API server takes an object is read; the
+//! validation-only keywords a CRD may add (`pattern`, `minimum`, `oneOf`,
+//! CEL rules...) are left to the server rather than half-implemented.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+pub type NodeId = usize;
+
+/// The JSON types a node accepts, as bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Types(u8);
+
+impl Types {
+    const OBJECT: Types = Types(1);
+    const ARRAY: Types = Types(2);
+    const STRING: Types = Types(4);
+    const INTEGER: Types = Types(8);
+    const NUMBER: Types = Types(16);
+    const BOOLEAN: Types = Types(32);
+    const ANY: Types = Types(63);
+
+    fn named(name: &str) -> Types {
+        match name {
+            "object" => Types::OBJECT,
+            "array" => Types::ARRAY,
+            "string" => Types::STRING,
+            "integer" => Types::INTEGER,
+            // A number takes an integer too, as in JSON Schema.
+            "number" => Types(Types::NUMBER.0 | Types::INTEGER.0),
+            "boolean" => Types::BOOLEAN,
+            _ => Types::ANY,
+        }
+    }
+
+    fn with(self, other: Types) -> Types {
+        Types(self.0 | other.0)
+    }
+
+    fn has(self, other: Types) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// `a string`, `an integer or a string`.
+    pub fn described(self) -> String {
+        let names: Vec<&str> = [
+            (Types::OBJECT, "a map"),
+            (Types::ARRAY, "a list"),
+            (Types::STRING, "a string"),
+            (Types::INTEGER, "an integer"),
+            (Types::NUMBER, "a number"),
+            (Types::BOOLEAN, "a boolean"),
+        ]
+        .into_iter()
+        .filter(|(t, _)| self.has(*t))
+        .filter(|(t, _)| !(*t == Types::INTEGER && self.has(Types::NUMBER)))
+        .map(|(_, name)| name)
+        .collect();
+        names.join(" or ")
+    }
+}
+
+/// The type of a value, as [`Types::described`] names it.
+fn type_of(value: &Value) -> (Types, &'static str) {
+    match value {
+        Value::Null => (Types(0), "null"),
+        Value::Bool(_) => (Types::BOOLEAN, "a boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => (Types::INTEGER, "an integer"),
+        // 2.0 is an integer to JSON Schema and to the API server's decoder.
+        Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+            (Types::INTEGER, "an integer")
+        }
+        Value::Number(_) => (Types::NUMBER, "a number"),
+        Value::String(_) => (Types::STRING, "a string"),
+        Value::Array(_) => (Types::ARRAY, "a list"),
+        Value::Object(_) => (Types::OBJECT, "a map"),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// Another node (a definition), by id.
+    Ref(NodeId),
+    Schema(Box<Schema>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub types: Types,
+    pub nullable: bool,
+    /// A map's known fields; `None` when the node lists none.
+    pub properties: Option<IndexMap<String, NodeId>>,
+    pub required: Vec<String>,
+    pub additional: Additional,
+    pub items: Option<NodeId>,
+    pub allowed: Vec<Value>,
+}
+
+/// What a map takes beyond its listed fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Additional {
+    /// Anything (no fields listed, or the schema keeps unknown fields).
+    Anything,
+    /// Nothing: a field not listed is unknown.
+    Nothing,
+    /// Values of this schema (a map like `labels`).
+    Values(NodeId),
+}
+
+/// Nodes, each addressed by id; definitions come first, in the order given.
+#[derive(Debug, Clone, Default)]
+pub struct Arena {
+    nodes: Vec<Node>,
+    /// The name each definition (or CRD schema) is shown by in messages: `PodSpec`.
+    shown: std::collections::HashMap<NodeId, String>,
+}
+
+/// How a schema's text is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dialect {
+    /// The OpenAPI definitions: `"type": ["string", "null"]` is a nullable
+    /// string; `$ref` names a definition.
+    Definitions,
+    /// A CRD's `openAPIV3Schema`: the API server drops a null before it
+    /// validates, and listed fields are all a map takes unless it says
+    /// `x-kubernetes-preserve-unknown-fields`.
+    Crd,
+}
+
+impl Arena {
+    /// Compiles named definitions; references between them resolve by name.
+    pub fn of_definitions(definitions: &IndexMap<String, Value>) -> Arena {
+        let mut arena = Arena::default();
+        let ids: std::collections::HashMap<&str, NodeId> = definitions
+            .keys()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        for (i, name) in definitions.keys().enumerate() {
+            arena.nodes.push(Node::Ref(usize::MAX));
+            let shown = name.rsplit('.').next().unwrap_or(name);
+            arena.shown.insert(i, shown.to_string());
+        }
+        for (i, node) in definitions.values().enumerate() {
+            arena.nodes[i] = arena.node(node, Dialect::Definitions, &|name| ids.get(name).copied());
+        }
+        arena
+    }
+
+    /// Compiles one schema (a CRD version's), shown as `shown`; its id.
+    pub fn add(&mut self, schema: &Value, shown: &str) -> NodeId {
+        let id = self.nodes.len();
+        self.nodes.push(Node::Ref(usize::MAX));
+        self.shown.insert(id, shown.to_string());
+        self.nodes[id] = self.node(schema, Dialect::Crd, &|_| None);
+        id
+    }
+
+    pub fn shown(&self, id: NodeId) -> Option<&str> {
+        self.shown.get(&id).map(String::as_str)
+    }
+
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    fn child(
+        &mut self,
+        value: &Value,
+        dialect: Dialect,
+        resolve: &dyn Fn(&str) -> Option<NodeId>,
+    ) -> NodeId {
+        let node = self.node(value, dialect, resolve);
+        self.push(node)
+    }
+
+    fn node(
+        &mut self,
+        value: &Value,
+        dialect: Dialect,
+        resolve: &dyn Fn(&str) -> Option<NodeId>,
+    ) -> Node {
+        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+            let name = reference.rsplit('/').next().unwrap_or(reference);
+            if let Some(id) = resolve(name) {
+                return Node::Ref(id);
+            }
+        }
+        let flag = |key: &str| value.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let (mut types, mut nullable) = match value.get("type") {
+            Some(Value::String(name)) => (Types::named(name), false),
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).fold(
+                (Types(0), false),
+                |(types, nullable), name| match name {
+                    "null" => (types, true),
+                    _ => (types.with(Types::named(name)), nullable),
+                },
+            ),
+            _ => (Types::ANY, true),
+        };
+        if flag("x-kubernetes-int-or-string") {
+            types = Types::STRING.with(Types::INTEGER);
+            nullable = true;
+        }
+        if flag("x-kinja-quantity") {
+            types = Types::STRING.with(Types::named("number"));
+            nullable = true;
+        }
+        if dialect == Dialect::Crd {
+            nullable = true;
+        }
+        let properties = value.get("properties").and_then(Value::as_object).map(|p| {
+            p.iter()
+                .map(|(k, v)| (k.clone(), self.child(v, dialect, resolve)))
+                .collect::<IndexMap<_, _>>()
+        });
+        let keeps_unknown =
+            flag("x-kubernetes-preserve-unknown-fields") || flag("x-kubernetes-embedded-resource");
+        let additional = match value.get("additionalProperties") {
+            _ if keeps_unknown => Additional::Anything,
+            Some(Value::Bool(false)) => Additional::Nothing,
+            Some(schema @ Value::Object(_)) => {
+                Additional::Values(self.child(schema, dialect, resolve))
+            }
+            // A CRD's listed fields are all a map takes (the server
+            // prunes the rest, or refuses them under strict field
+            // validation, kubectl's default).
+            None if dialect == Dialect::Crd && properties.is_some() => Additional::Nothing,
+            _ => Additional::Anything,
+        };
+        let items = value
+            .get("items")
+            .filter(|items| items.is_object())
+            .map(|items| self.child(items, dialect, resolve));
+        let required = value
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let allowed = value
+            .get("enum")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Node::Schema(Box::new(Schema {
+            types,
+            nullable,
+            properties,
+            required,
+            additional,
+            items,
+            allowed,
+        }))
+    }
+
+    /// The schema a node stands for, its references followed, and the
+    /// name of the definition it is (when it is one).
+    fn resolve(&self, mut id: NodeId) -> (&Schema, Option<&str>) {
+        loop {
+            match &self.nodes[id] {
+                Node::Ref(next) => id = *next,
+                Node::Schema(schema) => return (schema, self.shown(id)),
+            }
+        }
+    }
+
+    /// Checks `value` against node `id`; `path` is where `value` sits and
+    /// `owner` the definition around it (`DeploymentSpec`), for messages.
+    pub fn check<'v>(
+        &self,
+        id: NodeId,
+        value: &'v Value,
+        owner: &str,
+        path: &mut Vec<Step<'v>>,
+        out: &mut Vec<Violation>,
+    ) {
+        let (schema, shown) = self.resolve(id);
+        let owner = shown.unwrap_or(owner);
+        let (found, found_shown) = type_of(value);
+        if value.is_null() {
+            if !schema.nullable {
+                out.push(Violation::Type {
+                    path: render_path(path),
+                    expected: schema.types,
+                    found: found_shown,
+                    value: String::from("null"),
+                });
+            }
+            return;
+        }
+        if !schema.types.has(found) {
+            out.push(Violation::Type {
+                path: render_path(path),
+                expected: schema.types,
+                found: found_shown,
+                value: shown_value(value),
+            });
+            return;
+        }
+        if !schema.allowed.is_empty() && !schema.allowed.contains(value) {
+            out.push(Violation::NotAllowed {
+                path: render_path(path),
+                value: shown_value(value),
+                allowed: schema.allowed.iter().map(shown_value).collect(),
+            });
+        }
+        match value {
+            Value::Object(map) => {
+                for field in &schema.required {
+                    if !map.contains_key(field) {
+                        out.push(Violation::Missing {
+                            path: render_path(path),
+                            field: field.clone(),
+                            of: owner.to_string(),
+                        });
+                    }
+                }
+                for (key, child) in map {
+                    path.push(Step::Key(key));
+                    match schema.properties.as_ref().and_then(|p| p.get(key)) {
+                        Some(&field) => self.check(field, child, owner, path, out),
+                        None => match schema.additional {
+                            Additional::Values(values) => {
+                                self.check(values, child, owner, path, out)
+                            }
+                            Additional::Anything => {}
+                            Additional::Nothing => out.push(Violation::Unknown {
+                                path: render_path(path),
+                                field: key.clone(),
+                                of: owner.to_string(),
+                                known: schema
+                                    .properties
+                                    .as_ref()
+                                    .map(|p| p.keys().cloned().collect())
+                                    .unwrap_or_default(),
+                            }),
+                        },
+                    }
+                    path.pop();
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item) = schema.items {
+                    for (i, child) in items.iter().enumerate() {
+                        path.push(Step::Index(i));
+                        self.check(item, child, owner, path, out);
+                        path.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One step of a path inside an object.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// `spec.template.spec.containers[0].name`.
+pub fn render_path(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Step::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// A value as a message quotes it: short, on one line.
+fn shown_value(value: &Value) -> String {
+    let text = match value {
+        Value::Object(_) => return "a map".to_string(),
+        Value::Array(_) => return "a list".to_string(),
+        other => other.to_string(),
+    };
+    match text.char_indices().nth(40) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text,
+    }
+}
+
+/// What a value gets wrong against its schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Violation {
+    Type {
+        path: String,
+        expected: Types,
+        found: &'static str,
+        value: String,
+    },
+    Missing {
+        path: String,
+        field: String,
+        of: String,
+    },
+    Unknown {
+        path: String,
+        field: String,
+        of: String,
+        known: Vec<String>,
+    },
+    NotAllowed {
+        path: String,
+        value: String,
+        allowed: Vec<String>,
+    },
+}
