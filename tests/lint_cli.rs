@@ -202,3 +202,145 @@ fn render_validate_fails_on_lint_errors_with_nothing_on_stdout() {
     success(kinja().arg("render").arg(chart.path()).arg("--validate"));
     assert_eq!(success(kinja().arg("lint").arg(chart.path())), CLEAN);
 }
+
+const BACKUP_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: backups.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Backup, plural: backups, singular: backup, listKind: BackupList}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                schedule: {type: string}
+                keep: {type: integer}
+";
+
+const BACKUP: &str = "apiVersion: example.com/v1
+kind: Backup
+metadata:
+  name: nightly
+spec:
+  schedule: '0 3 * * *'
+  kepe: 7
+";
+
+#[test]
+fn custom_resources_are_checked_against_the_crds_of_the_chart_and_its_subcharts() {
+    // The chart's own crds/ folder.
+    let chart = TestChart::new(&[
+        ("crds/backup.yaml", BACKUP_CRD),
+        ("templates/backup.yaml", BACKUP),
+    ]);
+    let out = kinja().arg("lint").arg(chart.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[unknown-field]: a Backup has no field \"kepe\""),
+        "{text}"
+    );
+    assert!(text.contains("did you mean keep?"), "{text}");
+    assert!(
+        text.contains("demo/templates/backup.yaml:7 (Backup/nightly, spec.kepe)"),
+        "{text}"
+    );
+    // A subchart's crds/ count for the parent's resources too; fixed, it is clean.
+    let parent = TestChart::new(&[
+        (
+            "charts/backups/Chart.yaml",
+            "apiVersion: v2\nname: backups\nversion: 1.0.0\n",
+        ),
+        ("charts/backups/crds/backup.yaml", BACKUP_CRD),
+        ("templates/backup.yaml", &BACKUP.replace("kepe", "keep")),
+    ]);
+    assert_eq!(success(kinja().arg("lint").arg(parent.path())), CLEAN);
+    // Without the CRD the resource is unchecked: one info, exit 0.
+    let alone = TestChart::new(&[("templates/backup.yaml", BACKUP)]);
+    let out = success(kinja().arg("lint").arg(alone.path()));
+    assert!(out.contains("info[unchecked-kind]"), "{out}");
+    assert!(out.ends_with("0 errors, 0 warnings, 1 info\n"), "{out}");
+}
+
+#[test]
+fn composed_and_packaged_charts_lint_like_folders() {
+    for chart in [
+        "charts/composed",
+        "charts/stack",
+        "charts/nodeps",
+        "charts/unlisted",
+    ] {
+        assert_eq!(
+            success(kinja().args(["lint", chart])),
+            CLEAN,
+            "kinja lint {chart}"
+        );
+    }
+    // A subchart's mistake names the subchart's template.
+    let parent = TestChart::new(&[
+        (
+            "charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+        ),
+        (
+            "charts/web/templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  port: 8080\n",
+        ),
+    ]);
+    let out = kinja().arg("lint").arg(parent.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[wrong-type]: data.port is an integer (8080), not a string"),
+        "{text}"
+    );
+    assert!(
+        text.contains("demo/charts/web/templates/cm.yaml:6"),
+        "{text}"
+    );
+    // The same chart packaged lints the same.
+    let dir = tempfile::tempdir().unwrap();
+    success(
+        kinja()
+            .arg("package")
+            .arg(parent.path())
+            .arg("-d")
+            .arg(dir.path()),
+    );
+    let archive = dir.path().join("demo-0.1.0.tgz");
+    let packaged = kinja().arg("lint").arg(&archive).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&packaged.stdout), text);
+    assert_eq!(packaged.status.code(), Some(1));
+}
+
+#[test]
+fn the_kube_version_chooses_the_schemas_objects_are_checked_against() {
+    let policy = "apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata:\n  name: p\nspec: {}\n";
+    assert_eq!(
+        success(
+            kinja()
+                .args(["lint", "--manifest", "-"])
+                .write_stdin(policy)
+        ),
+        CLEAN
+    );
+    let out = kinja()
+        .args(["lint", "--manifest", "-", "--kube-version", "1.33"])
+        .write_stdin(policy)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[unserved-api]: Kubernetes 1.33 does not serve MutatingAdmissionPolicy in admissionregistration.k8s.io/v1beta1"),
+        "{text}"
+    );
+}

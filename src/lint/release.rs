@@ -5,7 +5,7 @@
 
 use super::{Diagnostic, LintOptions, Object, Severity};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A pod template of a workload: its labels, its spec, and the path to it.
 struct Pods<'o> {
@@ -106,11 +106,25 @@ pub fn check(objects: &[Object], options: &LintOptions, out: &mut Vec<Diagnostic
             by_label.entry(entry).or_default().push(i);
         }
     }
+    // The pod templates some Service sends traffic to (for the habits).
+    let mut behind_service: HashSet<*const Pods> = HashSet::new();
+    if options.strict {
+        for service in objects.iter().filter(|o| o.kind() == "Service") {
+            if let Some(selector) = service
+                .value
+                .pointer("/spec/selector")
+                .and_then(Value::as_object)
+            {
+                let selected = selected_by(service, selector, &served, &by_label);
+                behind_service.extend(selected.into_iter().map(|p| p as *const Pods));
+            }
+        }
+    }
     for pods in &workloads {
         selector_matches_template(pods, out);
         references(pods, &index, objects, out);
         if options.strict {
-            habits(pods, objects, out);
+            habits(pods, behind_service.contains(&(pods as *const Pods)), out);
         }
     }
     for object in objects {
@@ -227,6 +241,28 @@ fn selector_matches_template(pods: &Pods, out: &mut Vec<Diagnostic>) {
 
 type ByLabel<'a> = HashMap<(&'a str, &'a str, String), Vec<usize>>;
 
+/// The pod templates a Service's (non-empty) selector selects: only those
+/// carrying its first label are looked at.
+fn selected_by<'w, 'p>(
+    service: &Object,
+    selector: &serde_json::Map<String, Value>,
+    workloads: &[&'w Pods<'p>],
+    by_label: &ByLabel,
+) -> Vec<&'w Pods<'p>> {
+    let Some((key, value)) = selector.iter().next() else {
+        return Vec::new();
+    };
+    let candidates = by_label
+        .get(&(service.namespace(), key.as_str(), plain(value)))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    candidates
+        .iter()
+        .map(|&i| workloads[i])
+        .filter(|p| selects(selector, &p.labels))
+        .collect()
+}
+
 fn service(object: &Object, workloads: &[&Pods], by_label: &ByLabel, out: &mut Vec<Diagnostic>) {
     let spec = object.value.get("spec");
     let selector = spec
@@ -260,19 +296,7 @@ fn service(object: &Object, workloads: &[&Pods], by_label: &ByLabel, out: &mut V
     let Some(selector) = selector.filter(|s| !s.is_empty()) else {
         return; // Endpoints managed by hand.
     };
-    let (key, value) = selector
-        .iter()
-        .next()
-        .expect("a selector that is not empty");
-    let candidates = by_label
-        .get(&(object.namespace(), key.as_str(), plain(value)))
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let selected: Vec<&Pods> = candidates
-        .iter()
-        .map(|&i| workloads[i])
-        .filter(|p| selects(selector, &p.labels))
-        .collect();
+    let selected = selected_by(object, selector, workloads, by_label);
     if selected.is_empty() {
         let shown: Vec<String> = selector
             .iter()
@@ -577,15 +601,7 @@ fn autoscaler(object: &Object, index: &Index, out: &mut Vec<Diagnostic>) {
 
 /// `--strict`: containers with no resource requests, and containers behind a
 /// Service with no readiness probe.
-fn habits(pods: &Pods, objects: &[Object], out: &mut Vec<Diagnostic>) {
-    let behind_service = objects.iter().any(|o| {
-        o.kind() == "Service"
-            && o.namespace() == pods.owner.namespace()
-            && o.value
-                .pointer("/spec/selector")
-                .and_then(Value::as_object)
-                .is_some_and(|s| selects(s, &pods.labels))
-    });
+fn habits(pods: &Pods, behind_service: bool, out: &mut Vec<Diagnostic>) {
     let containers = pods.spec.get("containers").and_then(Value::as_array);
     for (i, container) in containers.into_iter().flatten().enumerate() {
         let at = pods.at(&format!("spec.containers[{i}]"));
