@@ -203,28 +203,7 @@ fn render_validate_fails_on_lint_errors_with_nothing_on_stdout() {
     assert_eq!(success(kinja().arg("lint").arg(chart.path())), CLEAN);
 }
 
-const BACKUP_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: backups.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Backup, plural: backups, singular: backup, listKind: BackupList}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                schedule: {type: string}
-                keep: {type: integer}
-";
+const BACKUP_CRD: &str = include_str!("fixtures/lint/backup-crd.yaml");
 
 const BACKUP: &str = "apiVersion: example.com/v1
 kind: Backup

@@ -172,32 +172,8 @@ spec: {}
     );
 }
 
-const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: backups.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Backup, plural: backups, singular: backup}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              required: [schedule]
-              properties:
-                schedule: {type: string}
-                keep: {type: integer}
-                mode: {type: string, enum: [full, incremental]}
-                extra:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-";
+/// A CRD the CLI tests use too.
+const CRD: &str = include_str!("../../../tests/fixtures/lint/backup-crd.yaml");
 
 const BACKUP: &str = "apiVersion: example.com/v1
 kind: Backup
