@@ -209,7 +209,7 @@ impl Arena {
             nullable = true;
         }
         if flag("x-kinja-quantity") {
-            types = Types::STRING.with(Types::named("number"));
+            types = Types::STRING.with(Types::NUMBER).with(Types::INTEGER);
             nullable = true;
         }
         if dialect == Dialect::Crd {
@@ -220,6 +220,8 @@ impl Arena {
                 .map(|(k, v)| (k.clone(), self.child(v, dialect, resolve)))
                 .collect::<IndexMap<_, _>>()
         });
+        // An embedded object has apiVersion, kind and metadata beyond the
+        // fields it lists: it is left open rather than half-checked.
         let keeps_unknown =
             flag("x-kubernetes-preserve-unknown-fields") || flag("x-kubernetes-embedded-resource");
         let additional = match value.get("additionalProperties") {
