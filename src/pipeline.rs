@@ -92,13 +92,11 @@ pub(crate) fn render_any_release_name(
         .into());
     }
     check_kube_version(chart, capabilities)?;
-
-    let (composed, mut warnings) = compose(chart, defaults, &user_values)?;
-    let tree = composed.defaults(defaults, &mut warnings)?;
-    let values = values::coalesce_tree(&tree.values_node(), user_values, &mut warnings)?;
-    for (node, keys) in composed.walk() {
-        check_schema(node.chart, &node.path, values::scoped(&values, &keys))?;
-    }
+    let Merged {
+        composed,
+        values,
+        mut warnings,
+    } = merge(chart, defaults, user_values)?;
 
     let renderer = Renderer::with_harness(&composed, harness)?;
     let rendered = renderer.render(&values, release, capabilities)?;
@@ -108,6 +106,50 @@ pub(crate) fn render_any_release_name(
     Ok(RenderOutput {
         manifest,
         notes: rendered.notes,
+        values,
+        warnings,
+    })
+}
+
+/// The values a chart's templates see, without rendering them (`kinja
+/// values`): the chart's defaults and its subcharts' coalesced under
+/// `user_values` as a render merges them, each chart's
+/// `values.schema.json` checked. With the warnings a render prints.
+///
+/// ```
+/// use kinja::chart::Chart;
+/// let chart = Chart::load("charts/seedapp".as_ref()).unwrap();
+/// let mut user_values = kinja::values::Values::new();
+/// user_values.insert("replicaCount".into(), 5.into());
+/// let (values, _warnings) = kinja::pipeline::merged_values(&chart, user_values).unwrap();
+/// assert_eq!(values["replicaCount"], 5);
+/// assert_eq!(values["image"]["repository"], "nginx");
+/// ```
+pub fn merged_values(chart: &Chart, user_values: Values) -> Result<(Values, Vec<String>), Error> {
+    let merged = merge(chart, &chart.default_values, user_values)?;
+    Ok((merged.values, merged.warnings))
+}
+
+/// A chart composed with its enabled subcharts, and the values they see.
+struct Merged<'c> {
+    composed: crate::chart::compose::Composed<'c>,
+    values: Values,
+    warnings: Vec<String>,
+}
+
+fn merge<'c>(
+    chart: &'c Chart,
+    defaults: &Values,
+    user_values: Values,
+) -> Result<Merged<'c>, Error> {
+    let (composed, mut warnings) = compose(chart, defaults, &user_values)?;
+    let tree = composed.defaults(defaults, &mut warnings)?;
+    let values = values::coalesce_tree(&tree.values_node(), user_values, &mut warnings)?;
+    for (node, keys) in composed.walk() {
+        check_schema(node.chart, &node.path, values::scoped(&values, &keys))?;
+    }
+    Ok(Merged {
+        composed,
         values,
         warnings,
     })

@@ -554,15 +554,104 @@ fn main() {
         );
     }
     let helm = helm.unwrap_or_default();
-    let trials = cases()
-        .into_iter()
-        .map(|case| {
-            let helm = helm.clone();
-            Trial::test(case.name.clone(), move || run_case(&helm, &case))
-                .with_ignored_flag(missing.is_some())
-        })
-        .collect();
+    let mut trials = Vec::new();
+    for case in cases() {
+        // `kinja values` against the values helm computes, for every case
+        // whose flags are values flags only (`helm install` takes no others).
+        if let Some(flags) = values_flags(&case) {
+            let (helm, chart) = (helm.clone(), case.chart);
+            let name = format!("values/{}", case.name);
+            let trial = Trial::test(name, move || run_values_case(&helm, chart, &flags));
+            trials.push(trial.with_ignored_flag(missing.is_some()));
+        }
+        let helm = helm.clone();
+        let trial = Trial::test(case.name.clone(), move || run_case(&helm, &case));
+        trials.push(trial.with_ignored_flag(missing.is_some()));
+    }
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// A case's flags when they are all values flags (and the case renders).
+fn values_flags(case: &Case) -> Option<Vec<String>> {
+    const VALUES_FLAGS: &[&str] = &[
+        "-f",
+        "--values",
+        "--set",
+        "--set-string",
+        "--set-json",
+        "--set-file",
+        "--set-literal",
+    ];
+    if case.error.is_some() || case.packaged {
+        return None;
+    }
+    let mut expects_value = false;
+    for arg in &case.args {
+        let flag = arg.split('=').next().unwrap_or(arg);
+        if expects_value {
+            expects_value = false;
+        } else if VALUES_FLAGS.contains(&flag) {
+            expects_value = !arg.contains('=');
+        } else {
+            return None;
+        }
+    }
+    Some(case.args.clone())
+}
+
+/// `kinja values CHART FLAGS` and the COMPUTED VALUES of `helm install
+/// --dry-run=client --debug` (no cluster needed) hold the same values.
+fn run_values_case(helm: &Path, chart: &str, flags: &[String]) -> Result<(), Failed> {
+    let mut helm_args: Vec<String> = ["install", "release-name"].map(String::from).into();
+    helm_args.push(helm_chart(chart));
+    helm_args.extend(["--dry-run=client".into(), "--debug".into()]);
+    helm_args.extend(flags.iter().cloned());
+    let helm_run = run(helm, &helm_args)?;
+    if !helm_run.ok {
+        return Err(format!("helm install --dry-run failed: {}", helm_run.stderr).into());
+    }
+    let computed = helm_run
+        .stdout
+        .split_once("COMPUTED VALUES:\n")
+        .and_then(|(_, rest)| rest.split("\nHOOKS:\n").next())
+        .ok_or_else(|| format!("no COMPUTED VALUES in helm's output:\n{}", helm_run.stdout))?;
+    let mut kinja_args: Vec<String> = vec!["values".into(), format!("charts/{chart}")];
+    kinja_args.extend(["-o".into(), "json".into()]);
+    kinja_args.extend(flags.iter().cloned());
+    let kinja_run = run(&kinja_binary(), &kinja_args)?;
+    if !kinja_run.ok {
+        return Err(format!(
+            "kinja values failed where helm computed them:\n{}",
+            kinja_run.stderr
+        )
+        .into());
+    }
+    let expected: serde_json::Value = serde_yaml::from_str(computed).map_err(|e| e.to_string())?;
+    let actual: serde_json::Value =
+        serde_json::from_str(&kinja_run.stdout).map_err(|e| e.to_string())?;
+    if numbers_as_floats(expected.clone()) != numbers_as_floats(actual) {
+        return Err(format!(
+            "values differ\n--- helm\n{computed}\n--- kinja\n{}",
+            kinja_run.stdout
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Helm holds every number as a float; kinja keeps integers (documented).
+fn numbers_as_floats(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        J::Number(n) => n.as_f64().map_or(J::Null, |f| serde_json::json!(f)),
+        J::Array(items) => J::Array(items.into_iter().map(numbers_as_floats).collect()),
+        J::Object(map) => J::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_floats(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// The Go twin of a chart: a shared reference chart, else one of ours.

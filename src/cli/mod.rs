@@ -10,6 +10,7 @@ mod lint;
 mod release;
 mod render;
 mod test;
+mod values;
 
 pub use render::RenderArgs;
 
@@ -65,6 +66,8 @@ pub enum Command {
     Dependency(dependency::DependencyCommand),
     /// Find the mistakes a chart would carry to a cluster: its objects, and the objects against each other.
     Lint(lint::LintArgs),
+    /// Print the merged values exactly as the templates see them (or, with --defaults, the chart's own).
+    Values(values::ValuesCommandArgs),
     /// Run a chart's helm-unittest suites (tests/*_test.yaml) against its templates.
     Test(test::TestArgs),
     /// Print a shell completion script (see the README for where each shell wants it).
@@ -120,6 +123,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Dependency(command) => dependency::run(command, stdout, stderr),
         Command::Test(args) => return test::run_tests(args, stdout),
         Command::Lint(args) => return lint::run(args, stdout),
+        Command::Values(args) => values::run(args, stdout, stderr),
         Command::Completion { shell } => {
             let mut script = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -44,6 +44,18 @@ pub struct ValuesOptions {
     pub set_literal: Vec<String>,
 }
 
+impl ValuesOptions {
+    /// No values flag at all.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+            && self.set_json.is_empty()
+            && self.set.is_empty()
+            && self.set_string.is_empty()
+            && self.set_file.is_empty()
+            && self.set_literal.is_empty()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValuesError {

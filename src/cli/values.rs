@@ -1,0 +1,68 @@
+//! `kinja values`: the merged values exactly as the templates see them.
+
+use super::args::ValuesArgs;
+use super::{print_warnings, write_out};
+use crate::chart::Chart;
+use crate::error::Error;
+use clap::Args;
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args)]
+pub struct ValuesCommandArgs {
+    /// The chart folder (or .tgz archive)
+    pub chart: PathBuf,
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    /// Output: yaml (in the order the values were written) or json
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub output: ValuesFormat,
+    /// Print the chart's own values.yaml alone, as written (like `helm show values`); with -o json, parsed
+    #[arg(long)]
+    pub defaults: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValuesFormat {
+    Yaml,
+    Json,
+}
+
+pub fn run(
+    args: ValuesCommandArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<(), Error> {
+    let options = args.values.to_options();
+    if args.defaults {
+        if !options.is_empty() {
+            return Err(Error::Usage(
+                "--defaults prints the chart's values.yaml alone: drop the -f and --set flags, or drop --defaults to see them merged".into(),
+            ));
+        }
+        if args.output == ValuesFormat::Yaml {
+            let source = crate::chart::read_source(&args.chart)?;
+            let text = crate::chart::show::show(&source, crate::chart::show::Part::Values)?;
+            return write_out(stdout, &text);
+        }
+        let chart = Chart::load(&args.chart)?;
+        return write_out(stdout, &json(chart.default_values));
+    }
+    let chart = Chart::load(&args.chart)?;
+    let mut stdin = crate::input::read_stdin;
+    let user_values = crate::values::load_user_values(&options, &mut stdin)?;
+    let (values, warnings) = crate::pipeline::merged_values(&chart, user_values)?;
+    print_warnings(&warnings, stderr);
+    let text = match args.output {
+        ValuesFormat::Yaml => crate::yaml::to_yaml(&Value::Object(values)),
+        ValuesFormat::Json => json(values),
+    };
+    write_out(stdout, &text)
+}
+
+fn json(values: crate::values::Values) -> String {
+    let mut text = serde_json::to_string_pretty(&Value::Object(values)).expect("values serialize");
+    text.push('\n');
+    text
+}
