@@ -9,6 +9,26 @@
 //! assert!(validate_namespace("Web").is_err());
 //! ```
 
+/// The candidate nearest a misspelt `name`, if one is near enough to be
+/// what was meant: at most a third of its letters wrong, case aside (a swap
+/// of two letters is one). For "did you mean ...?" hints everywhere.
+///
+/// ```
+/// use kinja::names::nearest;
+/// assert_eq!(nearest("contianers", ["containers", "volumes"]), Some("containers"));
+/// assert_eq!(nearest("readwriteonce", ["ReadWriteOnce"]), Some("ReadWriteOnce"));
+/// assert_eq!(nearest("sidecar", ["containers", "volumes"]), None);
+/// ```
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::osa_distance(&name, &c.to_lowercase()), c))
+        .filter(|(distance, c)| *distance <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
 /// A name that breaks its rule; the message says the rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

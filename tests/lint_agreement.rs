@@ -177,6 +177,8 @@ fn every_document_the_example_charts_render_is_valid_to_both() {
         let file = dir.path().join(format!("render-{i}.yaml"));
         std::fs::write(&file, success(kinja().arg("render").args(args))).unwrap();
         let ours = kinja_diagnostics(&file);
+        let errors: Vec<_> = ours.values().flat_map(|found| errors_of(found)).collect();
+        assert_eq!(errors, Vec::<&str>::new(), "kinja on {args:?}: {ours:?}");
         for (resource, verdict, message) in kube_validate(&python, &file) {
             let found = ours.get(&resource).map(Vec::as_slice).unwrap_or_default();
             assert_eq!(

@@ -225,7 +225,7 @@ fn custom_resources_are_checked_against_the_crds_of_the_chart_and_its_subcharts(
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("error[unknown-field]: a Backup has no field \"kepe\""),
+        text.contains("error[unknown-field]: spec of a Backup has no field \"kepe\""),
         "{text}"
     );
     assert!(text.contains("did you mean keep?"), "{text}");
@@ -243,6 +243,16 @@ fn custom_resources_are_checked_against_the_crds_of_the_chart_and_its_subcharts(
         ("templates/backup.yaml", &BACKUP.replace("kepe", "keep")),
     ]);
     assert_eq!(success(kinja().arg("lint").arg(parent.path())), CLEAN);
+    // A crds/ file that does not read is an error naming it.
+    let broken = TestChart::new(&[
+        ("crds/backup.yaml", "kind: [\n"),
+        ("templates/backup.yaml", BACKUP),
+    ]);
+    let out = kinja().arg("lint").arg(broken.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[invalid-yaml]"), "{text}");
+    assert!(text.contains("demo/crds/backup.yaml:1"), "{text}");
     // Without the CRD the resource is unchecked: one info, exit 0.
     let alone = TestChart::new(&[("templates/backup.yaml", BACKUP)]);
     let out = success(kinja().arg("lint").arg(alone.path()));

@@ -70,6 +70,11 @@ pub fn run(args: LintArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             );
             report.diagnostics.extend(one.diagnostics);
         }
+        // Said once, however many charts were linted.
+        let mut noted = false;
+        report
+            .diagnostics
+            .retain(|d| d.rule != "kube-version" || !std::mem::replace(&mut noted, true));
     }
     let text = match args.output {
         LintFormat::Text => to_text(&report),

@@ -48,13 +48,14 @@ pub fn lint_rendered(
     config: &LintConfig,
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
-    let crds = super::schema::crds_of_chart(chart);
+    let (crds, mut diagnostics) = super::schema::crds_of_chart(chart);
     let options = LintOptions {
         chart_crds: &crds,
         ..*options
     };
     let documents: Vec<_> = manifest.documents().cloned().collect();
-    super::lint_documents_with(&documents, &options, config).diagnostics
+    diagnostics.extend(super::lint_documents_with(&documents, &options, config).diagnostics);
+    diagnostics
 }
 
 /// A `.kinja-lint.yaml` that cannot be read.

@@ -232,6 +232,25 @@ pub fn lint_documents_with(
     LintReport::new(diagnostics, options)
 }
 
+/// The head of a document read leniently: what is text in it, for a
+/// document whose head the manifest reader refuses.
+fn head_of(value: &Value) -> crate::manifest::Head {
+    let text = |pointer: &str| {
+        value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    crate::manifest::Head {
+        api_version: text("/apiVersion").unwrap_or_default(),
+        kind: text("/kind").unwrap_or_default(),
+        name: text("/metadata/name").unwrap_or_default(),
+        namespace: text("/metadata/namespace"),
+        hook: text("/metadata/annotations/helm.sh~1hook"),
+        resource_policy: text("/metadata/annotations/helm.sh~1resource-policy"),
+    }
+}
+
 /// Rules reported only with `--strict`: habits, not mistakes.
 const STRICT_ONLY: &[&str] = &["no-resource-requests", "no-readiness-probe", "chart-icon"];
 
@@ -247,21 +266,21 @@ pub fn lint_stream(text: &str, shown: &str, options: &LintOptions) -> LintReport
         }
         match piece.to_document(shown) {
             Ok(document) => documents.push(document),
-            // Valid YAML with a malformed head (`namespace: [a]`): the
-            // object's schema says what is wrong with it.
-            Err(_) if crate::yaml::parse_value(piece.text).is_ok() => {
-                documents.push(piece.with_head(Default::default()))
-            }
-            Err(e) => unreadable.push(Diagnostic {
-                severity: Severity::Error,
-                rule: "invalid-yaml",
-                message: e.to_string(),
-                resource: None,
-                template: None,
-                line: Some(piece.line),
-                path: None,
-                hint: None,
-            }),
+            Err(e) => match crate::yaml::parse_value(piece.text) {
+                // An object with a malformed head (`namespace: [a]`): its
+                // schema says what is wrong with it.
+                Ok(value @ Value::Object(_)) => documents.push(piece.with_head(head_of(&value))),
+                _ => unreadable.push(Diagnostic {
+                    severity: Severity::Error,
+                    rule: "invalid-yaml",
+                    message: e.to_string(),
+                    resource: None,
+                    template: None,
+                    line: Some(piece.line),
+                    path: None,
+                    hint: None,
+                }),
+            },
         }
     }
     let mut report = lint_documents(&documents, options);

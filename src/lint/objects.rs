@@ -270,39 +270,10 @@ fn enums(object: &Object, out: &mut Vec<Diagnostic>) {
             &path,
             format!("{text:?} is not one of {}", allowed.join(", ")),
         );
-        d.hint = closest(&text, allowed).map(|c| format!("did you mean {c}?"));
+        d.hint = crate::names::nearest(&text, allowed.iter().copied())
+            .map(|c| format!("did you mean {c}?"));
         out.push(d);
     }
-}
-
-/// The allowed value nearest to `text`, if it is near (a typo or a case slip).
-pub fn closest<'a>(text: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|a| (distance(&text.to_lowercase(), &a.to_lowercase()), *a))
-        .filter(|(d, a)| *d <= (a.len() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
-}
-
-/// Levenshtein distance.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(row[j + 1])
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 fn node_ports(object: &Object, out: &mut Vec<Diagnostic>) {
@@ -412,9 +383,11 @@ mod tests {
     #[test]
     fn near_values_are_suggested() {
         let modes = &["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"];
-        assert_eq!(closest("ReadWriteOne", modes), Some("ReadWriteOnce"));
-        assert_eq!(closest("readwriteonce", modes), Some("ReadWriteOnce"));
-        assert_eq!(closest("Sometimes", &["Always", "Never"]), None);
+        let nearest =
+            |text, allowed: &[&'static str]| crate::names::nearest(text, allowed.iter().copied());
+        assert_eq!(nearest("ReadWriteOne", modes), Some("ReadWriteOnce"));
+        assert_eq!(nearest("readwriteonce", modes), Some("ReadWriteOnce"));
+        assert_eq!(nearest("Sometimes", &["Always", "Never"]), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::model::{Arena, NodeId};
 use crate::chart::Chart;
+use crate::lint::{Diagnostic, Severity};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -11,8 +12,16 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct Crds {
     pub arena: Arena,
-    /// (apiVersion, kind) → the served version's schema.
-    kinds: HashMap<(String, String), NodeId>,
+    /// (apiVersion, kind) → what the CRD says of that version.
+    kinds: HashMap<(String, String), Version>,
+}
+
+/// One version of a custom resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Version {
+    /// Its schema; `None` when the CRD gives none (it takes anything).
+    pub schema: Option<NodeId>,
+    pub served: bool,
 }
 
 impl Crds {
@@ -31,21 +40,38 @@ impl Crds {
             let Some(name) = version.get("name").and_then(Value::as_str) else {
                 continue;
             };
-            let api_version = format!("{group}/{name}");
-            // A version without a schema takes anything: nothing to check.
-            let Some(schema) = version.pointer("/schema/openAPIV3Schema") else {
-                continue;
-            };
-            let id = self.arena.add(&with_object_fields(schema), kind);
-            self.kinds.insert((api_version, kind.to_string()), id);
+            let schema = version
+                .pointer("/schema/openAPIV3Schema")
+                .filter(|s| s.is_object())
+                .map(|schema| self.arena.add(&with_object_fields(schema), kind));
+            let served = version
+                .get("served")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            let key = (format!("{group}/{name}"), kind.to_string());
+            self.kinds.insert(key, Version { schema, served });
         }
     }
 
-    /// The schema of a custom resource.
-    pub fn kind(&self, api_version: &str, kind: &str) -> Option<NodeId> {
+    /// What the CRDs say of a custom resource's version.
+    pub fn version(&self, api_version: &str, kind: &str) -> Option<Version> {
         self.kinds
             .get(&(api_version.to_string(), kind.to_string()))
             .copied()
+    }
+
+    /// The apiVersions a CRD serves `kind` in, within `group`.
+    pub fn served_versions(&self, group: &str, kind: &str) -> Vec<&str> {
+        let mut served: Vec<&str> = self
+            .kinds
+            .iter()
+            .filter(|((api_version, k), v)| {
+                k == kind && v.served && super::kubernetes::group_of(api_version) == group
+            })
+            .map(|((api_version, _), _)| api_version.as_str())
+            .collect();
+        served.sort_unstable();
+        served
     }
 
     /// Whether any CRD defines `kind` in `group` (another version may be
@@ -73,27 +99,46 @@ fn with_object_fields(schema: &Value) -> Value {
     schema
 }
 
-/// The CRDs in a chart's `crds/` folder and its subcharts', parsed.
-pub fn of_chart(chart: &Chart) -> Vec<Value> {
+/// The CRDs in a chart's `crds/` folder and its subcharts', parsed, and
+/// the files among them that do not read (an error each: the chart would
+/// install without them).
+pub fn of_chart(chart: &Chart) -> (Vec<Value>, Vec<Diagnostic>) {
     let mut crds = Vec::new();
-    collect(chart, &mut crds);
-    crds
+    let mut unreadable = Vec::new();
+    collect(chart, &chart.metadata.name, &mut crds, &mut unreadable);
+    (crds, unreadable)
 }
 
-fn collect(chart: &Chart, crds: &mut Vec<Value>) {
+fn collect(chart: &Chart, shown: &str, crds: &mut Vec<Value>, unreadable: &mut Vec<Diagnostic>) {
+    let mut problem = |path: &str, line: Option<usize>, message: String| {
+        unreadable.push(Diagnostic {
+            severity: Severity::Error,
+            rule: "invalid-yaml",
+            message,
+            resource: None,
+            template: Some(format!("{shown}/{path}")),
+            line,
+            path: None,
+            hint: None,
+        })
+    };
     if let Ok(files) = chart.files.glob("crds/**") {
-        for (_, bytes) in files {
+        for (path, bytes) in files {
             let Ok(text) = std::str::from_utf8(bytes) else {
+                problem(path, None, "not UTF-8 text".to_string());
                 continue;
             };
             for piece in crate::manifest::split_stream(text) {
-                if let Ok(value) = crate::yaml::parse_value(piece.text) {
-                    crds.push(value);
+                match crate::yaml::parse_value(piece.text) {
+                    Ok(Value::Null) => {}
+                    Ok(value) => crds.push(value),
+                    Err(e) => problem(path, Some(piece.line), e.to_string()),
                 }
             }
         }
     }
     for subchart in &chart.subcharts {
-        collect(subchart, crds);
+        let shown = format!("{shown}/charts/{}", subchart.metadata.name);
+        collect(subchart, &shown, crds, unreadable);
     }
 }

@@ -87,7 +87,7 @@ fn load(minor: u64, compressed: &[u8]) -> Api {
     let object_meta = ids["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"];
     Api {
         minor,
-        arena: Arena::of_definitions(&file.defs),
+        arena: Arena::of_definitions(&file.defs, &ids),
         kinds,
         versions_of,
         groups,

@@ -11,7 +11,7 @@ mod model;
 pub use crd::of_chart as crds_of_chart;
 
 use super::{Diagnostic, Object, Severity};
-use model::{Step, Violation};
+use model::{Owner, Step, Types, Violation};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -74,15 +74,25 @@ pub fn check(
     let mut violations = Vec::new();
     let mut path = Vec::new();
     let group = kubernetes::group_of(api_version);
-    if let Some(id) = catalog.crds.kind(api_version, kind) {
-        let crds = &catalog.crds.arena;
-        crds.check(id, &object.value, kind, &mut path, &mut violations);
+    if let Some(version) = catalog.crds.version(api_version, kind) {
+        if !version.served {
+            out.push(unserved_custom(object, catalog, api_version, group));
+            return;
+        }
+        if let Some(id) = version.schema {
+            let crds = &catalog.crds.arena;
+            crds.check(id, &object.value, kind, &mut path, &mut violations);
+        }
         check_metadata(object, catalog.api, &mut violations);
     } else if let Some(id) = catalog.api.kind(api_version, kind) {
         let api = &catalog.api.arena;
         api.check(id, &object.value, kind, &mut path, &mut violations);
+    } else if !catalog.crds.served_versions(group, kind).is_empty() {
+        out.push(unserved_custom(object, catalog, api_version, group));
+        return;
     } else if catalog.api.serves_group(group) && !catalog.crds.defines_group(group) {
         out.push(unserved(object, catalog.api, api_version));
+        return;
     } else {
         check_metadata(object, catalog.api, &mut violations);
         if unchecked.insert((api_version.to_string(), kind.to_string())) {
@@ -106,6 +116,29 @@ fn check_metadata(object: &Object, api: &kubernetes::Api, violations: &mut Vec<V
         api.arena
             .check(api.object_meta(), metadata, "", &mut path, violations);
     }
+}
+
+/// A version of a custom resource its CRD does not serve.
+fn unserved_custom(
+    object: &Object,
+    catalog: &Catalog,
+    api_version: &str,
+    group: &str,
+) -> Diagnostic {
+    let kind = object.kind();
+    let mut d = object.diagnostic(
+        Severity::Error,
+        "unserved-api",
+        "apiVersion",
+        format!("the CustomResourceDefinition of {kind} does not serve {api_version}"),
+    );
+    let served = catalog.crds.served_versions(group, kind);
+    d.hint = Some(if served.is_empty() {
+        format!("it serves no version of {kind}")
+    } else {
+        format!("it serves {kind} in {}", served.join(", "))
+    });
+    d
 }
 
 /// An apiVersion of a built-in group that does not serve the kind.
@@ -137,28 +170,26 @@ fn diagnostic(object: &Object, violation: Violation) -> Diagnostic {
             found,
             value,
         } => {
+            let value = value.map(|v| format!(" ({v})")).unwrap_or_default();
             let mut d = object.diagnostic(
                 Severity::Error,
                 "wrong-type",
                 &path,
                 format!(
-                    "{} is {found} ({value}), not {}",
+                    "{} is {}{value}, not {}",
                     shown_path(&path),
+                    found.described(),
                     expected.described()
                 ),
             );
-            let expected = expected.described();
-            if found == "a string" && expected == "an integer" {
-                d.hint = Some(
-                    "write the number without quotes (in a template, `{{ x | int }}`)".to_string(),
-                );
-            } else if expected == "a string"
-                && matches!(found, "an integer" | "a number" | "a boolean")
-            {
-                d.hint = Some(format!(
-                    "quote it: {value:?} (in a template, `{{{{ x | tojson }}}}` or `| quote`)"
-                ));
-            }
+            let scalar = [Types::INTEGER, Types::NUMBER, Types::BOOLEAN].contains(&found);
+            d.hint = if found == Types::STRING && expected == Types::INTEGER {
+                Some("write the number without quotes (in a template, `| int`)".to_string())
+            } else if expected == Types::STRING && scalar {
+                Some("quote the value (in a template, `| quote`)".to_string())
+            } else {
+                None
+            };
             d
         }
         Violation::Missing { path, field, of } => object.diagnostic(
@@ -168,44 +199,52 @@ fn diagnostic(object: &Object, violation: Violation) -> Diagnostic {
             format!(
                 "{} has no {field:?}, which {} requires",
                 shown_path(&path),
-                article(&of)
+                owner(&of)
             ),
         ),
         Violation::Unknown {
             path,
             field,
             of,
+            parent_keys,
             known,
         } => {
             let mut d = object.diagnostic(
                 Severity::Error,
                 "unknown-field",
                 &path,
-                format!("{} has no field {field:?}", article(&of)),
+                format!("{} has no field {field:?}", owner(&of)),
             );
-            d.hint = Some(match closest(&field, &known) {
-                Some(near) => format!("did you mean {near}?"),
-                None => format!(
-                    "`kubectl explain {}` lists its fields",
-                    explain_path(object.kind(), &path)
-                ),
-            });
+            let mut explain = vec![object.kind().to_ascii_lowercase()];
+            explain.extend(parent_keys);
+            d.hint = Some(
+                match crate::names::nearest(&field, known.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean {near}?"),
+                    None => format!("`kubectl explain {}` lists its fields", explain.join(".")),
+                },
+            );
             d
         }
         Violation::NotAllowed {
             path,
             value,
             allowed,
-        } => object.diagnostic(
-            Severity::Error,
-            "invalid-value",
-            &path,
-            format!(
-                "{} is {value}, not one of {}",
-                shown_path(&path),
-                allowed.join(", ")
-            ),
-        ),
+        } => {
+            let mut d = object.diagnostic(
+                Severity::Error,
+                "invalid-value",
+                &path,
+                format!(
+                    "{} is {value}, not one of {}",
+                    shown_path(&path),
+                    allowed.join(", ")
+                ),
+            );
+            let bare: Vec<&str> = allowed.iter().map(|a| a.trim_matches('"')).collect();
+            d.hint = crate::names::nearest(value.trim_matches('"'), bare)
+                .map(|near| format!("did you mean {near}?"));
+            d
+        }
     }
 }
 
@@ -213,42 +252,18 @@ fn shown_path(path: &str) -> &str {
     if path.is_empty() { "the object" } else { path }
 }
 
-/// `a PodSpec`, `an ObjectMeta`.
-fn article(name: &str) -> String {
+/// `a PodSpec`; `spec of a Backup` for a field inside a definition.
+fn owner(of: &Owner) -> String {
+    let name = &of.name;
     if name.is_empty() {
         return "the object".to_string();
     }
-    let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']);
-    format!("{} {name}", if vowel { "an" } else { "a" })
-}
-
-/// The listed field nearest a misspelled one, when it is near enough to be
-/// the one meant (`contianers` → `containers`, `imagePullPolcy` → `imagePullPolicy`).
-fn closest<'k>(field: &str, known: &'k [String]) -> Option<&'k str> {
-    let lower = field.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| {
-            (
-                strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()),
-                k,
-            )
-        })
-        .filter(|(distance, k)| *distance <= (k.len() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, k)| k.as_str())
-}
-
-/// `deployment.spec.template.spec` for the parent of
-/// `spec.template.spec.containers[0].foo` in a Deployment.
-fn explain_path(kind: &str, path: &str) -> String {
-    let mut parts: Vec<String> = path
-        .split('.')
-        .map(|step| step.split('[').next().unwrap_or(step).to_string())
-        .collect();
-    parts.pop();
-    parts.insert(0, kind.to_ascii_lowercase());
-    parts.join(".")
+    let vowel = name.starts_with(['A', 'E', 'I', 'O', 'U']);
+    let named = format!("{} {name}", if vowel { "an" } else { "a" });
+    match of.inside.as_deref() {
+        Some(path) if !path.is_empty() => format!("{path} of {named}"),
+        _ => named,
+    }
 }
 
 #[cfg(test)]

@@ -17,13 +17,13 @@ pub type NodeId = usize;
 pub struct Types(u8);
 
 impl Types {
-    const OBJECT: Types = Types(1);
-    const ARRAY: Types = Types(2);
-    const STRING: Types = Types(4);
-    const INTEGER: Types = Types(8);
-    const NUMBER: Types = Types(16);
-    const BOOLEAN: Types = Types(32);
-    const ANY: Types = Types(63);
+    pub const OBJECT: Types = Types(1);
+    pub const ARRAY: Types = Types(2);
+    pub const STRING: Types = Types(4);
+    pub const INTEGER: Types = Types(8);
+    pub const NUMBER: Types = Types(16);
+    pub const BOOLEAN: Types = Types(32);
+    pub const ANY: Types = Types(63);
 
     fn named(name: &str) -> Types {
         match name {
@@ -48,6 +48,9 @@ impl Types {
 
     /// `a string`, `an integer or a string`.
     pub fn described(self) -> String {
+        if self.0 == 0 {
+            return "null".to_string();
+        }
         let names: Vec<&str> = [
             (Types::OBJECT, "a map"),
             (Types::ARRAY, "a list"),
@@ -65,21 +68,20 @@ impl Types {
     }
 }
 
-/// The type of a value, as [`Types::described`] names it.
-fn type_of(value: &Value) -> (Types, &'static str) {
-    match value {
-        Value::Null => (Types(0), "null"),
-        Value::Bool(_) => (Types::BOOLEAN, "a boolean"),
-        Value::Number(n) if n.is_i64() || n.is_u64() => (Types::INTEGER, "an integer"),
+/// The type of a value, and the value as a message quotes it (scalars only).
+fn type_of(value: &Value) -> (Types, Option<String>) {
+    let types = match value {
+        Value::Null => Types(0),
+        Value::Bool(_) => Types::BOOLEAN,
+        Value::Number(n) if n.is_i64() || n.is_u64() => Types::INTEGER,
         // 2.0 is an integer to JSON Schema and to the API server's decoder.
-        Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => {
-            (Types::INTEGER, "an integer")
-        }
-        Value::Number(_) => (Types::NUMBER, "a number"),
-        Value::String(_) => (Types::STRING, "a string"),
-        Value::Array(_) => (Types::ARRAY, "a list"),
-        Value::Object(_) => (Types::OBJECT, "a map"),
-    }
+        Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => Types::INTEGER,
+        Value::Number(_) => Types::NUMBER,
+        Value::String(_) => Types::STRING,
+        Value::Array(_) => return (Types::ARRAY, None),
+        Value::Object(_) => return (Types::OBJECT, None),
+    };
+    (types, (!value.is_null()).then(|| shown_value(value)))
 }
 
 #[derive(Debug, Clone)]
@@ -133,14 +135,13 @@ pub enum Dialect {
 }
 
 impl Arena {
-    /// Compiles named definitions; references between them resolve by name.
-    pub fn of_definitions(definitions: &IndexMap<String, Value>) -> Arena {
+    /// Compiles named definitions; references between them resolve by
+    /// name. A definition's id is its place in `definitions` (`ids`).
+    pub fn of_definitions(
+        definitions: &IndexMap<String, Value>,
+        ids: &std::collections::HashMap<&str, NodeId>,
+    ) -> Arena {
         let mut arena = Arena::default();
-        let ids: std::collections::HashMap<&str, NodeId> = definitions
-            .keys()
-            .enumerate()
-            .map(|(i, name)| (name.as_str(), i))
-            .collect();
         for (i, name) in definitions.keys().enumerate() {
             arena.nodes.push(Node::Ref(usize::MAX));
             let shown = name.rsplit('.').next().unwrap_or(name);
@@ -288,15 +289,18 @@ impl Arena {
         out: &mut Vec<Violation>,
     ) {
         let (schema, shown) = self.resolve(id);
+        // A definition names itself in messages; a node inside one (a CRD's
+        // nested fields) is named by its path and the definition around it.
+        let at_definition = shown.is_some();
         let owner = shown.unwrap_or(owner);
-        let (found, found_shown) = type_of(value);
+        let (found, value_shown) = type_of(value);
         if value.is_null() {
             if !schema.nullable {
                 out.push(Violation::Type {
                     path: render_path(path),
                     expected: schema.types,
-                    found: found_shown,
-                    value: String::from("null"),
+                    found,
+                    value: None,
                 });
             }
             return;
@@ -305,8 +309,8 @@ impl Arena {
             out.push(Violation::Type {
                 path: render_path(path),
                 expected: schema.types,
-                found: found_shown,
-                value: shown_value(value),
+                found,
+                value: value_shown,
             });
             return;
         }
@@ -319,12 +323,16 @@ impl Arena {
         }
         match value {
             Value::Object(map) => {
+                let of = |at: &[Step]| Owner {
+                    name: owner.to_string(),
+                    inside: (!at_definition).then(|| render_path(at)),
+                };
                 for field in &schema.required {
                     if !map.contains_key(field) {
                         out.push(Violation::Missing {
                             path: render_path(path),
                             field: field.clone(),
-                            of: owner.to_string(),
+                            of: of(path),
                         });
                     }
                 }
@@ -340,7 +348,8 @@ impl Arena {
                             Additional::Nothing => out.push(Violation::Unknown {
                                 path: render_path(path),
                                 field: key.clone(),
-                                of: owner.to_string(),
+                                of: of(&path[..path.len() - 1]),
+                                parent_keys: keys_of(&path[..path.len() - 1]),
                                 known: schema
                                     .properties
                                     .as_ref()
@@ -378,6 +387,10 @@ pub fn render_path(steps: &[Step]) -> String {
     let mut out = String::new();
     for step in steps {
         match step {
+            // A key holding a dot or a bracket (`app.kubernetes.io/name`) in brackets.
+            Step::Key(key) if key.contains(['.', '[', ']', '"']) => {
+                out.push_str(&format!("[{key:?}]"));
+            }
             Step::Key(key) => {
                 if !out.is_empty() {
                     out.push('.');
@@ -394,6 +407,18 @@ pub fn render_path(steps: &[Step]) -> String {
     out
 }
 
+/// The keys of a path, its list indexes left out: `spec.template.spec`
+/// (as `kubectl explain` takes it).
+fn keys_of(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Key(key) => Some(key.to_string()),
+            Step::Index(_) => None,
+        })
+        .collect()
+}
+
 /// A value as a message quotes it: short, on one line.
 fn shown_value(value: &Value) -> String {
     let text = match value {
@@ -407,24 +432,35 @@ fn shown_value(value: &Value) -> String {
     }
 }
 
+/// The definition a violation is in: `PodSpec`; for a node inside one
+/// (a CRD's nested field), its path too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Owner {
+    pub name: String,
+    pub inside: Option<String>,
+}
+
 /// What a value gets wrong against its schema.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Violation {
     Type {
         path: String,
         expected: Types,
-        found: &'static str,
-        value: String,
+        found: Types,
+        /// The value, when it is a scalar.
+        value: Option<String>,
     },
     Missing {
         path: String,
         field: String,
-        of: String,
+        of: Owner,
     },
     Unknown {
         path: String,
         field: String,
-        of: String,
+        of: Owner,
+        /// The keys of the map's path, for `kubectl explain`.
+        parent_keys: Vec<String>,
         known: Vec<String>,
     },
     NotAllowed {

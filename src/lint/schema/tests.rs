@@ -192,7 +192,7 @@ fn a_custom_resource_is_checked_against_the_crd_in_the_stream() {
     let found = lint(&stream.replace("keep: 7", "kepe: 7"));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].rule, "unknown-field");
-    assert_eq!(found[0].message, "a Backup has no field \"kepe\"");
+    assert_eq!(found[0].message, "spec of a Backup has no field \"kepe\"");
     assert_eq!(found[0].hint.as_deref(), Some("did you mean keep?"));
     assert_eq!(
         rules(&stream.replace("keep: 7", "keep: seven")),
@@ -250,4 +250,73 @@ metadata:
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].rule, "wrong-type");
     assert_eq!(found[0].path.as_deref(), Some("metadata.namespace"));
+}
+
+#[test]
+fn a_key_with_dots_is_written_in_brackets_and_located() {
+    let labelled = POD.replace(
+        "labels: {app: web}",
+        "labels:\n    app.kubernetes.io/version: 1.2",
+    );
+    let found = lint(&labelled);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].path.as_deref(),
+        Some("metadata.labels[\"app.kubernetes.io/version\"]")
+    );
+    assert_eq!(found[0].line, Some(6));
+    assert_eq!(
+        found[0].message,
+        "metadata.labels[\"app.kubernetes.io/version\"] is a number (1.2), not a string"
+    );
+    assert_eq!(
+        found[0].hint.as_deref(),
+        Some("quote the value (in a template, `| quote`)")
+    );
+}
+
+#[test]
+fn a_map_where_text_belongs_is_named_without_repeating_itself() {
+    let found = lint(&POD.replace("value: fast", "value: {a: 1}"));
+    assert_eq!(
+        found[0].message,
+        "spec.containers[0].env[0].value is a map, not a string"
+    );
+}
+
+#[test]
+fn a_document_that_is_not_a_map_is_one_error() {
+    let found = lint("- a\n- b\n---\n42\n");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|d| d.rule == "invalid-yaml"), "{found:?}");
+}
+
+#[test]
+fn the_versions_a_crd_serves_are_the_ones_checked() {
+    let stream = format!("{CRD}---\n{BACKUP}");
+    let found = lint(&stream.replace(
+        "apiVersion: example.com/v1\nkind: Backup",
+        "apiVersion: example.com/v2\nkind: Backup",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule, "unserved-api");
+    assert_eq!(
+        found[0].message,
+        "the CustomResourceDefinition of Backup does not serve example.com/v2"
+    );
+    assert_eq!(
+        found[0].hint.as_deref(),
+        Some("it serves Backup in example.com/v1")
+    );
+    let unserved = stream.replace("served: true", "served: false");
+    assert_eq!(rules(&unserved), ["unserved-api"]);
+    // A version without a schema takes anything; its metadata is still checked.
+    let open = CRD.split("      schema:\n").next().unwrap();
+    assert_eq!(
+        rules(&format!(
+            "{open}---\n{}",
+            BACKUP.replace("keep: 7", "keep: seven")
+        )),
+        Vec::<&str>::new()
+    );
 }

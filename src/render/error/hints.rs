@@ -22,7 +22,7 @@ pub fn undefined(subject: Option<&str>, context: Option<&Value>) -> String {
             return format!("`{subject}` is undefined; {hint}");
         }
         let siblings = keys(&mapping);
-        return match nearest(&key, siblings.iter().map(String::as_str)) {
+        return match crate::names::nearest(&key, siblings.iter().map(String::as_str)) {
             Some(close) => {
                 let parent = &subject[..subject.len() - key.len()];
                 format!(
@@ -42,7 +42,7 @@ pub fn undefined(subject: Option<&str>, context: Option<&Value>) -> String {
             let field = path.trim_start_matches('.');
             let field = field.split(['.', '[']).next().unwrap_or(field);
             let fields = keys(&object);
-            match nearest(field, fields.iter().map(String::as_str)) {
+            match crate::names::nearest(field, fields.iter().map(String::as_str)) {
                 Some(close) => format!(
                     "`{subject}` is undefined: `{root}` has no `{field}`; did you mean `{root}.{close}`?"
                 ),
@@ -59,10 +59,13 @@ pub fn undefined(subject: Option<&str>, context: Option<&Value>) -> String {
         }
         Some(_) => format!("`{subject}` is undefined; {optional}"),
         // Not a context object: a local variable, or a misspelt `values`.
-        None => match nearest(root, crate::render::context::CONTEXT_NAMES.iter().copied()) {
-            Some(close) => format!("`{subject}` is undefined; did you mean `{close}{path}`?"),
-            None => format!("`{subject}` is undefined; {optional}"),
-        },
+        None => {
+            match crate::names::nearest(root, crate::render::context::CONTEXT_NAMES.iter().copied())
+            {
+                Some(close) => format!("`{subject}` is undefined; did you mean `{close}{path}`?"),
+                None => format!("`{subject}` is undefined; {optional}"),
+            }
+        }
     }
 }
 
@@ -110,22 +113,6 @@ fn keys(object: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The closest candidate to a misspelt `name`, if one is close enough to be
-/// what was meant (at most a third of its letters wrong; a swap of two is one).
-fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|c| {
-            (
-                strsim::osa_distance(&name.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
 }
 
 /// Whether a name was called as a filter (`x | name`) or a function (`name(x)`).
@@ -210,8 +197,8 @@ pub fn unknown(kind: Callable, name: &str) -> String {
         .iter()
         .find(|c| **c == snake)
         .copied()
-        .or_else(|| nearest(&snake, same_kind.iter().copied()))
-        .or_else(|| nearest(name, same_kind.iter().copied()));
+        .or_else(|| crate::names::nearest(&snake, same_kind.iter().copied()))
+        .or_else(|| crate::names::nearest(name, same_kind.iter().copied()));
     match (suggestion, kind) {
         (Some(close), Callable::Filter) => format!("{head}; did you mean `| {close}`?"),
         (Some(close), Callable::Function) => format!("{head}; did you mean `{close}(...)`?"),
