@@ -158,7 +158,7 @@ impl<'de> Visitor<'de> for Tree<'_> {
 }
 
 /// Helm turns YAML into JSON, where every key is a string: `1: x` has key "1".
-fn key_text(key: Value) -> Result<String, String> {
+pub(super) fn key_text(key: Value) -> Result<String, String> {
     match key {
         Value::String(s) => Ok(s),
         Value::Bool(b) => Ok(b.to_string()),
@@ -173,7 +173,7 @@ fn key_text(key: Value) -> Result<String, String> {
 /// Applies a merge key where it stands, as Helm's YAML reader does: its
 /// keys override what came before and are overridden by what comes after;
 /// in a list of sources, earlier ones win.
-fn apply_merge(into: &mut Map<String, Value>, source: Value) -> Result<(), String> {
+pub(super) fn apply_merge(into: &mut Map<String, Value>, source: Value) -> Result<(), String> {
     let refused = |found: &Value| {
         format!(
             "a merge key (<<) takes a mapping or a list of mappings, found {}",
