@@ -36,9 +36,30 @@ const MAX_DEPTH: usize = 128;
 /// many values copied from anchors, the file is refused.
 const ALIAS_BUDGET: usize = 1_000_000;
 
+/// One step of a path into values: a map's key or a list's index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a node starts in its text: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The position of every node of a values text, by its path (a later
+/// document's node replaces an earlier one's; keys a merge key brings in
+/// are where the merge key's value is).
+pub type Positions = HashMap<Vec<PathStep>, Position>;
+
 /// Reads every document of `text`; `each` takes each document's value.
+/// With `positions`, records where each node starts.
 pub fn read_documents(
     text: &str,
+    mut positions: Option<&mut Positions>,
     mut each: impl FnMut(Value) -> Result<(), YamlError>,
 ) -> Result<(), YamlError> {
     let mut parser = Parser::new_from_str(text);
@@ -54,6 +75,22 @@ pub fn read_documents(
                 column: Some(marker.col() + 1),
             }
         })?;
+        if let Some(positions) = positions.as_deref_mut()
+            && matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::SequenceStart(..)
+                    | Event::MappingStart(..)
+                    | Event::Alias(_)
+            )
+            && let Some(path) = value_path(&stack)
+        {
+            let position = Position {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            };
+            positions.insert(path, position);
+        }
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 (scalar(&text, style, tag.as_deref(), span)?, anchor)
@@ -110,12 +147,34 @@ pub fn read_documents(
         if anchor != 0 {
             anchors.insert(anchor, value.clone());
         }
+        // A merge key's value: the path of its `<<` entry, for the positions.
+        let merge_path = match stack.last() {
+            Some(Open::Map { key: Some(k), .. }) if k == "<<" && positions.is_some() => {
+                steps_of(&stack)
+            }
+            _ => None,
+        };
         match stack.last_mut() {
             None => each(value)?,
             Some(Open::List { items, .. }) => items.push(value),
             Some(Open::Map { map, key, .. }) => match key.take() {
                 None => *key = Some(key_text(value).map_err(|m| at(span, &m))?),
-                Some(k) if k == "<<" => apply_merge(map, value).map_err(|m| at(span, &m))?,
+                Some(k) if k == "<<" => {
+                    if let (Some(positions), Some(mut path), Value::Object(merged)) =
+                        (positions.as_deref_mut(), merge_path, &value)
+                    {
+                        // The keys a merge key brings are where its value is.
+                        if let Some(&position) = positions.get(&path) {
+                            path.pop();
+                            for key in merged.keys() {
+                                path.push(PathStep::Key(key.clone()));
+                                positions.insert(path.clone(), position);
+                                path.pop();
+                            }
+                        }
+                    }
+                    apply_merge(map, value).map_err(|m| at(span, &m))?
+                }
                 Some(k) => {
                     map.insert(k, value);
                 }
@@ -123,6 +182,25 @@ pub fn read_documents(
         }
     }
     Ok(())
+}
+
+/// The path of the node an event starts, or `None` when it starts a key
+/// (or the document itself).
+fn value_path(stack: &[Open]) -> Option<Vec<PathStep>> {
+    steps_of(stack).filter(|path| !path.is_empty())
+}
+
+/// The path the open lists and maps lead to; `None` inside a key.
+fn steps_of(stack: &[Open]) -> Option<Vec<PathStep>> {
+    let mut path = Vec::with_capacity(stack.len());
+    for open in stack {
+        path.push(match open {
+            Open::List { items, .. } => PathStep::Index(items.len()),
+            Open::Map { key: Some(key), .. } => PathStep::Key(key.clone()),
+            Open::Map { key: None, .. } => return None,
+        });
+    }
+    Some(path)
 }
 
 fn at(span: Span, message: &str) -> YamlError {

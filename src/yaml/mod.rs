@@ -17,6 +17,7 @@ mod read;
 mod yaml11;
 
 pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
+pub use events::{PathStep, Position, Positions};
 pub use yaml11::boolean_word as yaml_1_1_boolean;
 
 /// Any YAML value as the parser reads it (tags and all), for fields whose
@@ -70,9 +71,24 @@ impl YamlError {
 /// Parses a values file: every document must be a mapping (or empty); several
 /// documents in one file are deep-merged, as Helm does.
 pub fn parse_values(text: &str) -> Result<Map<String, Value>, YamlError> {
+    read_values(text, None)
+}
+
+/// [`parse_values`], and where every node of the text starts (for
+/// `kinja values --explain`).
+pub fn parse_values_located(text: &str) -> Result<(Map<String, Value>, Positions), YamlError> {
+    let mut positions = Positions::new();
+    let values = read_values(text, Some(&mut positions))?;
+    Ok((values, positions))
+}
+
+fn read_values(
+    text: &str,
+    positions: Option<&mut Positions>,
+) -> Result<Map<String, Value>, YamlError> {
     let text = prepare(text)?;
     let mut merged = Map::new();
-    events::read_documents(text, |value| match value {
+    events::read_documents(text, positions, |value| match value {
         Value::Null => Ok(()),
         Value::Object(map) => {
             crate::values::merge_maps(&mut merged, map);
@@ -513,6 +529,35 @@ mod tests {
             error.message
         );
         assert!(error.line.is_some());
+    }
+
+    #[test]
+    fn every_node_has_its_line_and_column() {
+        let text = "image:\n  tag: \"1.21\"\n  repository: nginx\nhosts:\n  - host: a.example\n    port: 80\n\
+                    base: &b {x: 1}\nmerged:\n  <<: *b\n  z: 2\n---\nimage:\n  tag: later\n";
+        let (values, positions) = parse_values_located(text).unwrap();
+        assert_eq!(values["image"]["tag"], "later");
+        let at = |steps: &[&str]| {
+            let path: Vec<PathStep> = steps
+                .iter()
+                .map(|s| match s.parse() {
+                    Ok(i) => PathStep::Index(i),
+                    Err(_) => PathStep::Key(s.to_string()),
+                })
+                .collect();
+            positions.get(&path).map(|p| (p.line, p.column))
+        };
+        assert_eq!(at(&["image"]), Some((13, 3)), "the later document's");
+        assert_eq!(at(&["image", "tag"]), Some((13, 8)));
+        assert_eq!(at(&["image", "repository"]), Some((3, 15)));
+        assert_eq!(at(&["hosts", "0", "host"]), Some((5, 11)));
+        assert_eq!(at(&["hosts", "0", "port"]), Some((6, 11)));
+        assert_eq!(
+            at(&["merged", "x"]),
+            Some((9, 7)),
+            "where the merge key's value is"
+        );
+        assert_eq!(at(&["merged", "z"]), Some((10, 6)));
     }
 
     #[test]
