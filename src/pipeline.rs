@@ -130,6 +130,48 @@ pub fn merged_values(chart: &Chart, user_values: Values) -> Result<(Values, Vec<
     Ok((merged.values, merged.warnings))
 }
 
+/// The merged values of [`merged_values`] with where each came from.
+pub struct TracedValues {
+    pub values: Values,
+    pub warnings: Vec<String>,
+    pub trace: values::origin::Trace,
+}
+
+/// [`merged_values`] from the values flags, tracing each source as it is
+/// merged (`kinja values --explain`).
+pub fn traced_values(
+    chart: &Chart,
+    options: &values::ValuesOptions,
+    stdin: &mut dyn values::Stdin,
+) -> Result<TracedValues, Error> {
+    let mut trace = values::origin::Trace::default();
+    let user = values::load_user_values_traced(options, stdin, &mut |source, now| {
+        trace.user_source(source, now)
+    })?;
+    let merged = merge(chart, &chart.default_values, user)?;
+    // Deepest first: a parent's values.yaml overrides its subcharts'.
+    for (node, keys) in merged.composed.walk().into_iter().rev() {
+        let folder = node.path.split_once('/').map_or("", |(_, rest)| rest);
+        let file = if folder.is_empty() {
+            "values.yaml".to_string()
+        } else {
+            format!("{folder}/values.yaml")
+        };
+        let chart = node.chart;
+        trace.defaults(
+            &keys,
+            &file,
+            &chart.default_values,
+            chart.values_text.as_deref(),
+        );
+    }
+    Ok(TracedValues {
+        values: merged.values,
+        warnings: merged.warnings,
+        trace,
+    })
+}
+
 /// A chart composed with its enabled subcharts, and the values they see.
 struct Merged<'c> {
     composed: crate::chart::compose::Composed<'c>,

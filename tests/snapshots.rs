@@ -90,3 +90,51 @@ fn unlisted() {
 fn nodeps() {
     snapshot_chart("nodeps");
 }
+
+/// `kinja values --explain` of seedapp with each overlay (every leaf and
+/// its origin), and the whole chains of a few paths.
+#[test]
+fn seedapp_values_explained() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for overlay in overlays("seedapp") {
+            let file = format!("charts/seedapp/ci/{overlay}");
+            insta::assert_snapshot!(
+                format!(
+                    "values-explain-seedapp-{}",
+                    overlay.trim_end_matches(".yaml")
+                ),
+                render(&[
+                    "kinja",
+                    "values",
+                    "charts/seedapp",
+                    "-f",
+                    &file,
+                    "--explain"
+                ])
+            );
+        }
+        insta::assert_snapshot!(
+            "values-explain-seedapp-chains",
+            render(&[
+                "kinja",
+                "values",
+                "charts/seedapp",
+                "-f",
+                "charts/seedapp/ci/course-nginx.yaml",
+                "-f",
+                "charts/seedapp/ci/prod.yaml",
+                "--set",
+                "replicaCount=5",
+                "--set-string",
+                "image.tag=1.27",
+                "--explain",
+                "image",
+                "--explain",
+                "replicaCount",
+            ])
+        );
+    });
+}

@@ -83,3 +83,76 @@ fn bad_input_is_one_message_and_nothing_on_stdout() {
     );
     assert!(err.contains("values don't meet the schema"), "{err}");
 }
+
+#[test]
+fn explain_json_points_at_each_value_in_its_file() {
+    let json = success(kinja().args([
+        "values",
+        "charts/seedapp",
+        "-f",
+        "charts/seedapp/ci/prod.yaml",
+        "--set",
+        "replicaCount=5",
+        "-o",
+        "json",
+        "--explain",
+    ]));
+    let items: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let mut checked = 0;
+    for item in &items {
+        let source = &item["source"];
+        if let Some(flag) = source.get("flag") {
+            assert_eq!(item["path"], "replicaCount");
+            assert_eq!(flag, "--set");
+            assert_eq!(source["index"], 1);
+            assert_eq!(source["arg"], "replicaCount=5");
+            assert_eq!(
+                item["overridden"][0]["source"]["line"], 5,
+                "values.yaml's line"
+            );
+            continue;
+        }
+        let file = source["file"].as_str().unwrap();
+        let path = if file == "values.yaml" {
+            "charts/seedapp/values.yaml".to_string()
+        } else {
+            file.to_string()
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = text
+            .lines()
+            .nth(source["line"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let at: String = line
+            .chars()
+            .skip(source["column"].as_u64().unwrap() as usize - 1)
+            .collect();
+        let value = &item["value"];
+        let written = match value {
+            serde_json::Value::String(s) => [format!("\"{s}\""), format!("'{s}'"), s.clone()]
+                .into_iter()
+                .any(|form| at.starts_with(&form)),
+            serde_json::Value::Object(_) => at.starts_with('{'),
+            serde_json::Value::Array(_) => at.starts_with('['),
+            other => at.starts_with(&other.to_string()),
+        };
+        assert!(
+            written,
+            "{}: {value} is not at {path}:{}: {at:?}",
+            item["path"], source["line"]
+        );
+        checked += 1;
+    }
+    assert!(checked > 25, "{checked} positions checked");
+}
+
+#[test]
+fn explain_a_path_that_is_not_there_suggests_the_nearest() {
+    let err = user_error(kinja().args(["values", "charts/seedapp", "--explain", "image.tagg"]));
+    assert!(
+        err.contains("no values path image.tagg; did you mean image.tag?"),
+        "{err}"
+    );
+    let err = user_error(kinja().args(["values", "charts/seedapp", "--explain", "a..b"]));
+    assert!(err.contains("is not a values path"), "{err}");
+}

@@ -29,6 +29,8 @@ pub struct Chart {
     pub metadata: Metadata,
     /// `values.yaml`, parsed (empty when the chart has none).
     pub default_values: Values,
+    /// `values.yaml` as written, for the positions `kinja values --explain` names.
+    pub values_text: Option<String>,
     /// `values.schema.json`, parsed.
     pub schema: Option<Value>,
     /// Files under `templates/`, sorted by path; names are relative to `templates/`.
@@ -193,8 +195,9 @@ impl Chart {
                 path: at("Chart.yaml"),
                 message,
             })?;
-        let default_values = match source.text("values.yaml")? {
-            Some(text) => values::parse_values_text(&text, &at("values.yaml"))?,
+        let values_text = source.text("values.yaml")?;
+        let default_values = match &values_text {
+            Some(text) => values::parse_values_text(text, &at("values.yaml"))?,
             None => Values::new(),
         };
         let schema = match source.text("values.schema.json")? {
@@ -232,6 +235,7 @@ impl Chart {
             dir: PathBuf::from(&source.shown),
             metadata,
             default_values,
+            values_text,
             schema,
             templates,
             files,

@@ -4,6 +4,7 @@ use super::args::ValuesArgs;
 use super::{print_warnings, write_out};
 use crate::chart::Chart;
 use crate::error::Error;
+use crate::values::explain;
 use clap::Args;
 use serde_json::Value;
 use std::io::Write;
@@ -15,12 +16,15 @@ pub struct ValuesCommandArgs {
     pub chart: PathBuf,
     #[command(flatten)]
     pub values: ValuesArgs,
-    /// Output: yaml (in the order the values were written) or json
+    /// Output: yaml (in the order the values were written; with --explain, text) or json
     #[arg(short = 'o', long, value_enum, default_value = "yaml")]
     pub output: ValuesFormat,
     /// Print the chart's own values.yaml alone, as written (like `helm show values`); with -o json, parsed
-    #[arg(long)]
+    #[arg(long, conflicts_with = "explain")]
     pub defaults: bool,
+    /// Say where every value came from; with PATHs (image.tag, hosts[0].host), the whole chain of each, winner first
+    #[arg(long, value_name = "PATH", num_args = 0..=1, action = clap::ArgAction::Append)]
+    pub explain: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -51,6 +55,17 @@ pub fn run(
     }
     let chart = Chart::load(&args.chart)?;
     let mut stdin = crate::input::read_stdin;
+    if let Some(wanted) = &args.explain {
+        let traced = crate::pipeline::traced_values(&chart, &options, &mut stdin)?;
+        print_warnings(&traced.warnings, stderr);
+        let (explained, deleted) = traced.trace.explain(&traced.values);
+        let (explained, deleted) = explain::select(explained, deleted, wanted)?;
+        let text = match args.output {
+            ValuesFormat::Yaml => explain::to_text(&explained, &deleted, !wanted.is_empty()),
+            ValuesFormat::Json => explain::to_json(&explained, &deleted),
+        };
+        return write_out(stdout, &text);
+    }
     let user_values = crate::values::load_user_values(&options, &mut stdin)?;
     let (values, warnings) = crate::pipeline::merged_values(&chart, user_values)?;
     print_warnings(&warnings, stderr);

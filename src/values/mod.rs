@@ -8,6 +8,8 @@
 //! says); finally the chart defaults are coalesced *under* the user map.
 
 mod coalesce;
+pub mod explain;
+pub mod origin;
 mod schema;
 pub mod strvals;
 mod tree;
@@ -84,6 +86,11 @@ pub enum ValuesError {
         "values for subchart {path} must be a mapping, found {found}; `{path}` holds the subchart's values"
     )]
     SubchartValues { path: String, found: &'static str },
+    /// `--explain PATH` for a path no value is at.
+    #[error("no values path {path}; {hint}")]
+    NoSuchPath { path: String, hint: String },
+    #[error("{reason}")]
+    BadPath { reason: String },
     #[error("{schema_path}: not a usable JSON Schema: {message}")]
     BadSchema {
         schema_path: String,
@@ -131,6 +138,29 @@ pub fn load_user_values(
     options: &ValuesOptions,
     stdin: &mut dyn Stdin,
 ) -> Result<Values, ValuesError> {
+    load_user_values_traced(options, stdin, &mut |_, _| {})
+}
+
+/// One source of user values, in the order they are merged.
+#[derive(Debug, Clone, Copy)]
+pub enum UserSource<'a> {
+    /// A `-f` file (`<stdin>` for `-`) and its text.
+    File { shown: &'a str, text: &'a str },
+    /// The `index`-th (from 1) argument of a `--set` flag.
+    Flag {
+        flag: SetFlag,
+        index: usize,
+        arg: &'a str,
+    },
+}
+
+/// [`load_user_values`], showing `after_each` the values after each source
+/// is merged (`kinja values --explain` tells from it who set what).
+pub fn load_user_values_traced(
+    options: &ValuesOptions,
+    stdin: &mut dyn Stdin,
+    after_each: &mut dyn FnMut(UserSource, &Values),
+) -> Result<Values, ValuesError> {
     let mut stdin_used = false;
     let mut read_stdin = |stdin: &mut dyn Stdin| -> Result<String, String> {
         if std::mem::replace(&mut stdin_used, true) {
@@ -155,6 +185,7 @@ pub fn load_user_values(
             path.as_str()
         };
         merge_maps(&mut values, parse_values_text(&text, shown)?);
+        after_each(UserSource::File { shown, text: &text }, &values);
     }
 
     let groups = [
@@ -165,7 +196,7 @@ pub fn load_user_values(
         (SetFlag::SetLiteral, &options.set_literal),
     ];
     for (flag, args) in groups {
-        for arg in args {
+        for (i, arg) in args.iter().enumerate() {
             let mut read_file = |path: &str| -> Result<String, String> {
                 if path == "-" {
                     read_stdin(stdin)
@@ -175,6 +206,12 @@ pub fn load_user_values(
                 }
             };
             strvals::apply(flag, arg, &mut values, &mut read_file)?;
+            let source = UserSource::Flag {
+                flag,
+                index: i + 1,
+                arg,
+            };
+            after_each(source, &values);
         }
     }
     Ok(values)
