@@ -172,6 +172,42 @@ pub fn traced_values(
     })
 }
 
+/// The user's values no template read, and the reads no source defines
+/// (`kinja values --unused`): a render of `chart` as `release-name` with
+/// the values flags, the templates' reads noted.
+pub fn unused_values(
+    chart: &Chart,
+    options: &values::ValuesOptions,
+    stdin: &mut dyn values::Stdin,
+) -> Result<(Vec<values::unused::Unread>, Vec<values::unused::Undefined>), Error> {
+    let mut trace = values::origin::Trace::default();
+    let user = values::load_user_values_traced(options, stdin, &mut |source, now| {
+        trace.user_source(source, now)
+    })?;
+    let reads = std::sync::Arc::new(crate::render::reads::Reads::default());
+    let harness = Harness {
+        reads: Some(reads.clone()),
+        ..Harness::default()
+    };
+    let release = ReleaseInfo::for_render("release-name", "default");
+    let capabilities = Capabilities::default();
+    let output = render_any_release_name(
+        chart,
+        &chart.default_values,
+        user.clone(),
+        &release,
+        &capabilities,
+        &harness,
+    )?;
+    Ok(values::unused::find(
+        &user,
+        &output.values,
+        &trace,
+        &reads.found(),
+        &reads.missing(),
+    ))
+}
+
 /// A chart composed with its enabled subcharts, and the values they see.
 struct Merged<'c> {
     composed: crate::chart::compose::Composed<'c>,
@@ -275,7 +311,7 @@ mod tests {
                         &caps,
                         &Harness {
                             coverage,
-                            cluster: None,
+                            ..Harness::default()
                         },
                     )
                     .map(|output| (output.manifest.to_text(), output.notes))

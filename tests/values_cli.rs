@@ -156,3 +156,76 @@ fn explain_a_path_that_is_not_there_suggests_the_nearest() {
     let err = user_error(kinja().args(["values", "charts/seedapp", "--explain", "a..b"]));
     assert!(err.contains("is not a values path"), "{err}");
 }
+
+#[test]
+fn unused_names_each_misspelled_value_with_its_source_and_exits_one() {
+    let chart = TestChart::new(&[
+        (
+            "values.yaml",
+            "image:\n  tag: \"1.25\"\nautoscaling:\n  enabled: false\n",
+        ),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  tag: {{ values.image.tag | quote }}\n{% if values.autoscaling.enable %}  scaled: \"yes\"\n{% endif %}",
+        ),
+    ]);
+    let overlay = chart.write("prod.yaml", b"image:\n  tagg: \"1.26\"\n");
+    let out = kinja()
+        .arg("values")
+        .arg(chart.path())
+        .arg("-f")
+        .arg(&overlay)
+        .args(["--set", "image.tag=1.27", "--unused"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("image.tagg (")
+            && lines[0].ends_with("prod.yaml:2:9): no template reads it; did you mean image.tag?"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[1],
+        "autoscaling.enable (demo/templates/cm.yaml): templates read it, but no values source defines it; did you mean autoscaling.enabled?"
+    );
+    // The value written right, only the template's typo is left.
+    let fixed = chart.write("fixed.yaml", b"image:\n  tag: \"1.26\"\n");
+    let mut cmd = kinja();
+    cmd.arg("values")
+        .arg(chart.path())
+        .arg("-f")
+        .arg(&fixed)
+        .arg("--unused");
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{}\n", lines[1])
+    );
+}
+
+#[test]
+fn the_example_overlays_use_every_value_they_set() {
+    let mut runs = vec![
+        vec![
+            "charts/fleet".to_string(),
+            "-f".into(),
+            "charts/fleet/ci/twelve-apps.yaml".into(),
+        ],
+        vec![
+            "charts/composed".to_string(),
+            "-f".into(),
+            "charts/composed/ci/switched.yaml".into(),
+        ],
+    ];
+    for overlay in std::fs::read_dir("charts/seedapp/ci").unwrap() {
+        let path = overlay.unwrap().path().display().to_string();
+        runs.push(vec!["charts/seedapp".into(), "-f".into(), path]);
+    }
+    for args in runs {
+        let out = success(kinja().arg("values").args(&args).arg("--unused"));
+        assert_eq!(out, "", "kinja values {args:?} --unused");
+    }
+}

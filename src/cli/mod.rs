@@ -123,7 +123,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<O
         Command::Dependency(command) => dependency::run(command, stdout, stderr),
         Command::Test(args) => return test::run_tests(args, stdout),
         Command::Lint(args) => return lint::run(args, stdout),
-        Command::Values(args) => values::run(args, stdout, stderr),
+        Command::Values(args) => return values::run(args, stdout, stderr),
         Command::Completion { shell } => {
             let mut script = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();

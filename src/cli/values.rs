@@ -1,7 +1,7 @@
 //! `kinja values`: the merged values exactly as the templates see them.
 
 use super::args::ValuesArgs;
-use super::{print_warnings, write_out};
+use super::{Outcome, print_warnings, write_out};
 use crate::chart::Chart;
 use crate::error::Error;
 use crate::values::explain;
@@ -25,6 +25,9 @@ pub struct ValuesCommandArgs {
     /// Say where every value came from; with PATHs (image.tag, hosts[0].host), the whole chain of each, winner first
     #[arg(long, value_name = "PATH", num_args = 0..=1, action = clap::ArgAction::Append)]
     pub explain: Option<Vec<String>>,
+    /// Report the values given (-f, --set) that no template reads, and reads of keys no source defines; exit 1 if any
+    #[arg(long, conflicts_with_all = ["explain", "defaults"])]
+    pub unused: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,6 +37,27 @@ pub enum ValuesFormat {
 }
 
 pub fn run(
+    args: ValuesCommandArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    if args.unused {
+        let chart = Chart::load(&args.chart)?;
+        let mut stdin = crate::input::read_stdin;
+        let options = args.values.to_options();
+        let (unread, undefined) = crate::pipeline::unused_values(&chart, &options, &mut stdin)?;
+        write_out(stdout, &crate::values::unused::to_text(&unread, &undefined))?;
+        let clean = unread.is_empty() && undefined.is_empty();
+        return Ok(if clean {
+            Outcome::Done
+        } else {
+            Outcome::Failed
+        });
+    }
+    print_values(args, stdout, stderr).map(|()| Outcome::Done)
+}
+
+fn print_values(
     args: ValuesCommandArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,

@@ -18,6 +18,7 @@ pub mod helm_compat;
 mod helm_time;
 mod helm_values;
 mod line_ends;
+pub mod reads;
 
 pub use cluster::Cluster;
 pub use context::{
@@ -86,6 +87,8 @@ fn syntax() -> minijinja::syntax::SyntaxConfig {
 pub struct Harness {
     pub coverage: Option<std::sync::Arc<coverage::Coverage>>,
     pub cluster: Option<std::sync::Arc<Cluster>>,
+    /// With `kinja values --unused`: where the templates' value reads go.
+    pub reads: Option<std::sync::Arc<reads::Reads>>,
 }
 
 /// A composed chart's templates compiled into one minijinja environment.
@@ -93,6 +96,7 @@ pub struct Renderer<'a, 'c> {
     composed: &'a Composed<'c>,
     units: Vec<Unit>,
     env: Environment<'static>,
+    reads: Option<std::sync::Arc<reads::Reads>>,
 }
 
 impl<'a, 'c> Renderer<'a, 'c> {
@@ -159,6 +163,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
             composed,
             units,
             env,
+            reads: harness.reads.clone(),
         })
     }
 
@@ -179,17 +184,30 @@ impl<'a, 'c> Renderer<'a, 'c> {
         release: &ReleaseInfo,
         capabilities: &Capabilities,
     ) -> Result<Rendered, RenderError> {
+        let root = self
+            .reads
+            .as_ref()
+            .map(|_| std::sync::Arc::new(serde_json::Value::Object(values.clone())));
         let contexts: Vec<TemplateContext> = self
             .composed
             .walk()
             .into_iter()
             .map(|(node, keys)| {
-                TemplateContext::new(
-                    node,
-                    crate::values::scoped(values, &keys),
-                    release,
-                    capabilities,
-                )
+                let scoped = crate::values::scoped(values, &keys);
+                match (&self.reads, &root) {
+                    (Some(reads), Some(root)) => {
+                        let tracking = context::Tracking {
+                            root: root.clone(),
+                            path: keys
+                                .iter()
+                                .map(|k| crate::yaml::PathStep::Key(k.to_string()))
+                                .collect(),
+                            reads: reads.clone(),
+                        };
+                        TemplateContext::tracked(node, scoped, release, capabilities, tracking)
+                    }
+                    _ => TemplateContext::new(node, scoped, release, capabilities),
+                }
             })
             .collect();
         let jobs: Vec<&Unit> = self.units.iter().filter(|u| u.renders).collect();

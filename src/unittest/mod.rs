@@ -518,6 +518,7 @@ fn render(
             &Harness {
                 coverage: target.coverage.clone(),
                 cluster: cluster(setups),
+                ..Harness::default()
             },
         ) {
             Ok(output) => Ok(Rendered {

@@ -13,6 +13,7 @@ pub mod origin;
 mod schema;
 pub mod strvals;
 mod tree;
+pub mod unused;
 
 pub use coalesce::{coalesce_tables, coalesce_values, merge_maps, merge_tables};
 pub use schema::{SchemaViolation, check_schema};

@@ -183,6 +183,11 @@ impl Trace {
         self.previous = current;
     }
 
+    /// The user's last setting of a path.
+    pub fn user_origin(&self, path: &[PathStep]) -> Option<&Origin> {
+        self.user.get(path)?.last().map(|s| &s.origin)
+    }
+
     /// Every leaf of the merged values with its history, in written order,
     /// and the defaults deleted by a `null`.
     pub fn explain(&self, merged: &Values) -> (Vec<Explained>, Vec<Deleted>) {

@@ -22,6 +22,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct TemplateContext {
     values: Value,
+    /// With `kinja values --unused`: the values as objects that note reads.
+    tracked: Option<Tracking>,
     release: Value,
     chart: Value,
     capabilities: Value,
@@ -30,7 +32,30 @@ pub struct TemplateContext {
     base_path: String,
 }
 
+/// The root's values and where this chart's part is in them, for values
+/// that note which paths the templates read.
+#[derive(Debug, Clone)]
+pub struct Tracking {
+    pub root: Arc<serde_json::Value>,
+    pub path: Vec<crate::yaml::PathStep>,
+    pub reads: Arc<crate::render::reads::Reads>,
+}
+
 impl TemplateContext {
+    /// [`TemplateContext::new`], with values that note what templates read.
+    pub fn tracked(
+        node: &Composed,
+        values: &Values,
+        release: &ReleaseInfo,
+        capabilities: &Capabilities,
+        tracking: Tracking,
+    ) -> Self {
+        TemplateContext {
+            tracked: Some(tracking),
+            ..TemplateContext::new(node, values, release, capabilities)
+        }
+    }
+
     /// The context of one chart of a composed tree: `values` are its own
     /// (a subchart's part of the root's), `chart.name` is the name it goes by.
     pub fn new(
@@ -44,6 +69,7 @@ impl TemplateContext {
         fields.insert("name".into(), serde_json::Value::String(node.name.clone()));
         TemplateContext {
             values: Value::from(Serde(values)),
+            tracked: None,
             release: Value::from(Serde(release)),
             chart: Value::from(Serde(&fields)),
             capabilities: minijinja::context! {
@@ -58,8 +84,17 @@ impl TemplateContext {
     /// The context for one template; `source` is its path in output
     /// (`CHART/templates/NAME`, from [`Chart::source_path`]).
     pub fn for_template(&self, source: &str) -> Value {
+        let values = match &self.tracked {
+            Some(t) => Value::from_object(crate::render::reads::Tracked {
+                root: t.root.clone(),
+                path: t.path.clone(),
+                reads: t.reads.clone(),
+                template: Arc::from(source),
+            }),
+            None => self.values.clone(),
+        };
         minijinja::context! {
-            values => self.values.clone(),
+            values => values,
             release => self.release.clone(),
             chart => self.chart.clone(),
             capabilities => self.capabilities.clone(),
