@@ -322,21 +322,29 @@ mod tests {
         assert!(parse_values(&comments).is_ok());
     }
 
+    /// `count` texts of up to `longest` characters of `alphabet`, from a
+    /// fixed-seed generator over the characters that steer YAML readers.
+    fn random_texts(alphabet: &str, mut seed: u64, count: usize, longest: u64) -> Vec<String> {
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        (0..count)
+            .map(|_| {
+                let len = (seed % longest) as usize;
+                (0..len)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        alphabet[(seed >> 33) as usize % alphabet.len()]
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     #[test]
     fn random_yaml_like_text_never_panics() {
-        // A fixed-seed generator over the characters that steer YAML readers.
-        let alphabet: Vec<char> = "[]{}\"'#:- \n|>&*!<,ab1\\é\t\u{feff}".chars().collect();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..3000 {
-            let len = (seed % 60) as usize;
-            let text: String = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    alphabet[(seed >> 33) as usize % alphabet.len()]
-                })
-                .collect();
+        let alphabet = "[]{}\"'#:- \n|>&*!<,ab1\\é\t\u{feff}";
+        for text in random_texts(alphabet, 0x9e37_79b9_7f4a_7c15, 3000, 60) {
             let _ = parse_values(&text);
             let _ = parse_value(&text);
             let _ = parse_typed::<std::collections::BTreeMap<String, i64>>(&text);
@@ -460,19 +468,9 @@ mod tests {
 
     #[test]
     fn the_event_reader_agrees_with_serde_yaml_on_random_text() {
-        let alphabet: Vec<char> = "[]{}\"'#:- \n|>&*!<,ab1.0xy~\\\t".chars().collect();
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let alphabet = "[]{}\"'#:- \n|>&*!<,ab1.0xy~\\\t";
         let mut disagreements = Vec::new();
-        for _ in 0..20_000 {
-            let len = (seed % 40) as usize;
-            let text: String = (0..len)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    alphabet[(seed >> 33) as usize % alphabet.len()]
-                })
-                .collect();
+        for text in random_texts(alphabet, 0x2545_f491_4f6c_dd1d, 20_000, 40) {
             let (new, old) = (parse_values(&text), parse_values_through_serde(&text));
             let agree = match (&new, &old) {
                 (Ok(a), Ok(b)) => a == b,

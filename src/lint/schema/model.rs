@@ -294,24 +294,20 @@ impl Arena {
         let at_definition = shown.is_some();
         let owner = shown.unwrap_or(owner);
         let (found, value_shown) = type_of(value);
-        if value.is_null() {
-            if !schema.nullable {
-                out.push(Violation::Type {
-                    path: render_path(path),
-                    expected: schema.types,
-                    found,
-                    value: None,
-                });
-            }
-            return;
-        }
-        if !schema.types.has(found) {
+        let fits = if value.is_null() {
+            schema.nullable
+        } else {
+            schema.types.has(found)
+        };
+        if !fits {
             out.push(Violation::Type {
                 path: render_path(path),
                 expected: schema.types,
                 found,
                 value: value_shown,
             });
+        }
+        if !fits || value.is_null() {
             return;
         }
         if !schema.allowed.is_empty() && !schema.allowed.contains(value) {
