@@ -208,6 +208,43 @@ pub fn unused_values(
     ))
 }
 
+/// An error about a value, with the user's source of that value named
+/// (a schema violation says `set by prod.yaml:4:9`). The values flags are
+/// read again, only when there is such an error: a plain render traces
+/// nothing. Standard input, read once already, is not named.
+pub fn with_value_sources(error: Error, options: &values::ValuesOptions) -> Error {
+    let Error::Values(ValuesError::Schema {
+        chart,
+        schema_path,
+        scope,
+        mut violations,
+    }) = error
+    else {
+        return error;
+    };
+    let mut trace = values::origin::Trace::default();
+    let mut no_stdin = || Ok(String::new());
+    let traced = values::load_user_values_traced(options, &mut no_stdin, &mut |source, now| {
+        trace.user_source(source, now)
+    });
+    if traced.is_ok() {
+        for violation in &mut violations {
+            let mut path: Vec<crate::yaml::PathStep> = scope
+                .iter()
+                .map(|k| crate::yaml::PathStep::Key(k.clone()))
+                .collect();
+            path.extend(violation.steps.iter().cloned());
+            violation.set_by = trace.user_origin(&path).map(ToString::to_string);
+        }
+    }
+    Error::Values(ValuesError::Schema {
+        chart,
+        schema_path,
+        scope,
+        violations,
+    })
+}
+
 /// A chart composed with its enabled subcharts, and the values they see.
 struct Merged<'c> {
     composed: crate::chart::compose::Composed<'c>,
@@ -224,7 +261,12 @@ fn merge<'c>(
     let tree = composed.defaults(defaults, &mut warnings)?;
     let values = values::coalesce_tree(&tree.values_node(), user_values, &mut warnings)?;
     for (node, keys) in composed.walk() {
-        check_schema(node.chart, &node.path, values::scoped(&values, &keys))?;
+        check_schema(
+            node.chart,
+            &node.path,
+            &keys,
+            values::scoped(&values, &keys),
+        )?;
     }
     Ok(Merged {
         composed,
@@ -257,7 +299,12 @@ fn check_kube_version(chart: &Chart, capabilities: &Capabilities) -> Result<(), 
 
 /// `values.schema.json` of one chart of the tree against its values;
 /// `shown` names the chart (`app/charts/db` for a subchart).
-fn check_schema(chart: &Chart, shown: &str, values: &Values) -> Result<(), ValuesError> {
+fn check_schema(
+    chart: &Chart,
+    shown: &str,
+    keys: &[&str],
+    values: &Values,
+) -> Result<(), ValuesError> {
     let Some(schema) = &chart.schema else {
         return Ok(());
     };
@@ -273,6 +320,7 @@ fn check_schema(chart: &Chart, shown: &str, values: &Values) -> Result<(), Value
         Err(ValuesError::Schema {
             chart: shown.to_string(),
             schema_path,
+            scope: keys.iter().map(|k| k.to_string()).collect(),
             violations,
         })
     }

@@ -240,8 +240,10 @@ fn schema_violations_are_all_reported_with_values_paths() {
         err.contains("values don't meet the schema of chart demo"),
         "{err}"
     );
+    // Each names the flag that set the offending value.
     assert!(
-        err.contains("at replicas:") && err.contains("at image.tag:"),
+        err.contains("at replicas (set by --set #1 (replicas=0)): 0 is less than the minimum of 1")
+            && err.contains("at image.tag (set by --set #2 (image.tag=5)):"),
         "{err}"
     );
 }

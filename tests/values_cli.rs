@@ -229,3 +229,40 @@ fn the_example_overlays_use_every_value_they_set() {
         assert_eq!(out, "", "kinja values {args:?} --unused");
     }
 }
+
+#[test]
+fn a_schema_violation_names_who_set_the_value() {
+    let chart = TestChart::new(&[
+        ("values.yaml", "port: 80\nname: web\n"),
+        (
+            "values.schema.json",
+            r#"{"type": "object", "properties": {"port": {"type": "integer"}, "name": {"type": "string"}}}"#,
+        ),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        ),
+    ]);
+    let overlay = chart.write("prod.yaml", b"# production\nport: http\n");
+    for command in ["values", "render"] {
+        let err = user_error(
+            kinja()
+                .arg(command)
+                .arg(chart.path())
+                .arg("-f")
+                .arg(&overlay),
+        );
+        assert!(err.contains("at port (set by "), "{err}");
+        assert!(err.contains("prod.yaml:2:7)"), "{err}");
+    }
+    let err = user_error(
+        kinja()
+            .arg("render")
+            .arg(chart.path())
+            .args(["--set-json", "name=5"]),
+    );
+    assert!(
+        err.contains("at name (set by --set-json #1 (name=5)): 5 is not of type"),
+        "{err}"
+    );
+}

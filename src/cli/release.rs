@@ -181,7 +181,8 @@ pub fn release(
         values_rule,
         ..inputs.upgrade_request(&args.name, &args.namespace.namespace)
     };
-    let done = ops::upgrade(&args.store.open()?, &request)?;
+    let done = ops::upgrade(&args.store.open()?, &request)
+        .map_err(|e| crate::pipeline::with_value_sources(e, &args.inputs.values.to_options()))?;
     print_warnings(&done.warnings, stderr);
     write_out(stdout, &listing::recorded_text(&done.record, &done.summary))
 }

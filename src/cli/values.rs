@@ -91,7 +91,8 @@ fn print_values(
         return write_out(stdout, &text);
     }
     let user_values = crate::values::load_user_values(&options, &mut stdin)?;
-    let (values, warnings) = crate::pipeline::merged_values(&chart, user_values)?;
+    let (values, warnings) = crate::pipeline::merged_values(&chart, user_values)
+        .map_err(|e| crate::pipeline::with_value_sources(e, &options))?;
     print_warnings(&warnings, stderr);
     let text = match args.output {
         ValuesFormat::Yaml => crate::yaml::to_yaml(&Value::Object(values)),

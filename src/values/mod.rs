@@ -80,6 +80,8 @@ pub enum ValuesError {
     Schema {
         chart: String,
         schema_path: String,
+        /// The keys of the chart's values within the top chart's (`["db"]`).
+        scope: Vec<String>,
         violations: Vec<SchemaViolation>,
     },
     /// The parent's values for a subchart are not a mapping (Helm: "type mismatch").

@@ -11,15 +11,25 @@ use std::fmt;
 pub struct SchemaViolation {
     /// A dotted values path (`image.tag`, `ports[0]`), empty for the root.
     pub path: String,
+    /// The same path as steps, within the chart's own values.
+    pub steps: Vec<crate::yaml::PathStep>,
     pub message: String,
+    /// Who set the offending value (`prod.yaml:4:9`, `--set #1 (port=http)`),
+    /// when it was the user.
+    pub set_by: Option<String>,
 }
 
 impl fmt::Display for SchemaViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set_by = self
+            .set_by
+            .as_ref()
+            .map(|s| format!(" (set by {s})"))
+            .unwrap_or_default();
         if self.path.is_empty() {
             write!(f, "at the top level: {}", self.message)
         } else {
-            write!(f, "at {}: {}", self.path, self.message)
+            write!(f, "at {}{set_by}: {}", self.path, self.message)
         }
     }
 }
@@ -31,13 +41,38 @@ pub fn check_schema(schema: &Value, values: &Values) -> Result<Vec<SchemaViolati
     let instance = Value::Object(values.clone());
     let mut violations: Vec<SchemaViolation> = validator
         .iter_errors(&instance)
-        .map(|error| SchemaViolation {
-            path: pointer_to_values_path(error.instance_path().as_str()),
-            message: error.to_string(),
+        .map(|error| {
+            let pointer = error.instance_path().as_str().to_string();
+            SchemaViolation {
+                path: pointer_to_values_path(&pointer),
+                steps: pointer_steps(&pointer, &instance),
+                message: error.to_string(),
+                set_by: None,
+            }
         })
         .collect();
     violations.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(violations)
+}
+
+/// `/ports/0/name` as steps: a number is an index where the value is a list.
+fn pointer_steps(pointer: &str, instance: &Value) -> Vec<crate::yaml::PathStep> {
+    use crate::yaml::PathStep;
+    let mut steps = Vec::new();
+    let mut at = Some(instance);
+    for raw in pointer.split('/').skip(1) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        let step = match (at, segment.parse::<usize>()) {
+            (Some(Value::Array(_)), Ok(index)) => PathStep::Index(index),
+            _ => PathStep::Key(segment),
+        };
+        at = at.and_then(|value| match &step {
+            PathStep::Key(key) => value.get(key),
+            PathStep::Index(i) => value.get(*i),
+        });
+        steps.push(step);
+    }
+    steps
 }
 
 /// `/ports/0/name` becomes `ports[0].name`, the way a user writes `--set` paths.
