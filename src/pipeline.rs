@@ -172,6 +172,31 @@ pub fn traced_values(
     })
 }
 
+/// [`render_chart`], noting every values path the templates look up
+/// (`kinja values --unused`, `kinja lint`'s unused values).
+pub fn render_noting_reads(
+    chart: &Chart,
+    user_values: Values,
+    release: &ReleaseInfo,
+    capabilities: &Capabilities,
+) -> Result<(RenderOutput, std::sync::Arc<crate::render::reads::Reads>), Error> {
+    crate::names::validate_release_name(&release.name)?;
+    let reads = std::sync::Arc::new(crate::render::reads::Reads::default());
+    let harness = Harness {
+        reads: Some(reads.clone()),
+        ..Harness::default()
+    };
+    let output = render_any_release_name(
+        chart,
+        &chart.default_values,
+        user_values,
+        release,
+        capabilities,
+        &harness,
+    )?;
+    Ok((output, reads))
+}
+
 /// The user's values no template read, and the reads no source defines
 /// (`kinja values --unused`): a render of `chart` as `release-name` with
 /// the values flags, the templates' reads noted.
@@ -184,21 +209,9 @@ pub fn unused_values(
     let user = values::load_user_values_traced(options, stdin, &mut |source, now| {
         trace.user_source(source, now)
     })?;
-    let reads = std::sync::Arc::new(crate::render::reads::Reads::default());
-    let harness = Harness {
-        reads: Some(reads.clone()),
-        ..Harness::default()
-    };
     let release = ReleaseInfo::for_render("release-name", "default");
-    let capabilities = Capabilities::default();
-    let output = render_any_release_name(
-        chart,
-        &chart.default_values,
-        user.clone(),
-        &release,
-        &capabilities,
-        &harness,
-    )?;
+    let (output, reads) =
+        render_noting_reads(chart, user.clone(), &release, &Capabilities::default())?;
     Ok(values::unused::find(
         &user,
         &output.values,

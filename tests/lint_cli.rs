@@ -333,3 +333,41 @@ fn the_kube_version_chooses_the_schemas_objects_are_checked_against() {
         "{text}"
     );
 }
+
+#[test]
+fn a_value_no_template_reads_is_a_warning() {
+    let out = success(kinja().args(["lint", "charts/seedapp", "--set", "image.tagg=1.26"]));
+    assert!(
+        out.contains(
+            "warning[unused-value]: the value image.tagg is given, but no template reads it"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("did you mean image.tag?"), "{out}");
+    assert!(out.ends_with("0 errors, 1 warning, 0 infos\n"), "{out}");
+    let strict = kinja()
+        .args([
+            "lint",
+            "charts/seedapp",
+            "--strict",
+            "--set",
+            "image.tagg=1.26",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    // A template reading a key beside the one the chart defines.
+    let chart = TestChart::new(&[
+        ("values.yaml", "autoscaling:\n  enabled: false\n"),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{% if values.autoscaling.enable %}data: {}\n{% endif %}",
+        ),
+    ]);
+    let out = success(kinja().arg("lint").arg(chart.path()));
+    assert!(
+        out.contains("warning[undefined-value]: templates read autoscaling.enable, but no values source defines it"),
+        "{out}"
+    );
+    assert!(out.contains("demo/templates/cm.yaml"), "{out}");
+}

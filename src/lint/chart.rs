@@ -26,8 +26,10 @@ pub fn lint_chart(
             Default::default()
         }
     };
-    match crate::pipeline::render_chart(chart, user_values, release, capabilities) {
-        Ok(output) => {
+    let given = user_values.clone();
+    match crate::pipeline::render_noting_reads(chart, user_values, release, capabilities) {
+        Ok((output, reads)) => {
+            diagnostics.extend(unused_values(&given, &output.values, &reads));
             // The documents' diagnostics go through the settings on their own.
             super::config::apply(&config, &[], &mut diagnostics);
             diagnostics.extend(lint_rendered(chart, &output.manifest, &config, options));
@@ -56,6 +58,60 @@ pub fn lint_rendered(
     let documents: Vec<_> = manifest.documents().cloned().collect();
     diagnostics.extend(super::lint_documents_with(&documents, &options, config).diagnostics);
     diagnostics
+}
+
+/// The values the user gave that no template read, and the keys templates
+/// read that no source defines beside a near one (`kinja values --unused`
+/// says where each came from).
+fn unused_values(
+    given: &Values,
+    merged: &Values,
+    reads: &crate::render::reads::Reads,
+) -> Vec<Diagnostic> {
+    use crate::values::origin::{Trace, path_text};
+    let (unread, undefined) = crate::values::unused::find(
+        given,
+        merged,
+        &Trace::default(),
+        &reads.found(),
+        &reads.missing(),
+    );
+    let warning = |rule, message, template, hint| Diagnostic {
+        severity: Severity::Warning,
+        rule,
+        message,
+        resource: None,
+        template,
+        line: None,
+        path: None,
+        hint,
+    };
+    let mut out: Vec<Diagnostic> = unread
+        .iter()
+        .map(|u| {
+            warning(
+                "unused-value",
+                format!(
+                    "the value {} is given, but no template reads it",
+                    path_text(&u.path)
+                ),
+                None,
+                u.nearest.as_ref().map(|n| format!("did you mean {n}?")),
+            )
+        })
+        .collect();
+    out.extend(undefined.iter().map(|u| {
+        warning(
+            "undefined-value",
+            format!(
+                "templates read {}, but no values source defines it",
+                path_text(&u.path)
+            ),
+            u.templates.first().cloned(),
+            Some(format!("did you mean {}?", u.nearest)),
+        )
+    }));
+    out
 }
 
 /// A `.kinja-lint.yaml` that cannot be read.
