@@ -184,10 +184,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
         release: &ReleaseInfo,
         capabilities: &Capabilities,
     ) -> Result<Rendered, RenderError> {
-        let root = self
-            .reads
-            .as_ref()
-            .map(|_| std::sync::Arc::new(serde_json::Value::Object(values.clone())));
+        let root = self.reads.as_ref().map(|reads| reads.root(values));
         let contexts: Vec<TemplateContext> = self
             .composed
             .walk()

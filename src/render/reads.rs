@@ -5,23 +5,40 @@
 
 use crate::yaml::PathStep;
 use minijinja::value::{Enumerator, Object, ObjectRepr, Serde, Value};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
 
 type Path = Vec<PathStep>;
 
 /// What a render's templates looked up, from the root chart's values.
 #[derive(Debug, Default)]
 pub struct Reads {
-    found: Mutex<BTreeSet<Path>>,
+    /// The values the templates saw, shared by all of them.
+    root: OnceLock<Arc<serde_json::Value>>,
+    /// The nodes looked up and found, by address within `root` (cheaper
+    /// to note, a lookup at a time, than their paths).
+    found: Mutex<HashSet<usize>>,
     /// Keys looked up in a map that lacks them, with the templates that did.
     missing: Mutex<BTreeMap<Path, BTreeSet<String>>>,
 }
 
 impl Reads {
+    /// The values the templates will see: set once, by the renderer.
+    pub fn root(&self, values: &crate::values::Values) -> Arc<serde_json::Value> {
+        self.root
+            .get_or_init(|| Arc::new(serde_json::Value::Object(values.clone())))
+            .clone()
+    }
+
     /// Every path a template looked up and found.
     pub fn found(&self) -> BTreeSet<Path> {
-        self.found.lock().expect("not poisoned").clone()
+        let found = self.found.lock().expect("not poisoned");
+        let mut paths = BTreeSet::new();
+        if let Some(root) = self.root.get() {
+            let mut path = Vec::new();
+            collect(root, &found, &mut path, &mut paths);
+        }
+        paths
     }
 
     /// Every path a template looked up in a map that lacks it, with the
@@ -29,6 +46,40 @@ impl Reads {
     pub fn missing(&self) -> BTreeMap<Path, BTreeSet<String>> {
         self.missing.lock().expect("not poisoned").clone()
     }
+}
+
+/// The paths of the nodes under `value` whose addresses are in `found`.
+fn collect(
+    value: &serde_json::Value,
+    found: &HashSet<usize>,
+    path: &mut Path,
+    out: &mut BTreeSet<Path>,
+) {
+    let mut visit = |step: PathStep, child: &serde_json::Value, path: &mut Path| {
+        path.push(step);
+        if found.contains(&address(child)) {
+            out.insert(path.clone());
+        }
+        collect(child, found, path, out);
+        path.pop();
+    };
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                visit(PathStep::Key(key.clone()), child, path);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                visit(PathStep::Index(i), child, path);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn address(value: &serde_json::Value) -> usize {
+    value as *const serde_json::Value as usize
 }
 
 /// The values of one chart of the tree as one template sees them.
@@ -53,23 +104,6 @@ impl Tracked {
             })
             .unwrap_or(&serde_json::Value::Null)
     }
-
-    fn child(&self, step: PathStep) -> Value {
-        let mut path = self.path.clone();
-        path.push(step);
-        let tracked = Tracked {
-            root: self.root.clone(),
-            path,
-            reads: self.reads.clone(),
-            template: self.template.clone(),
-        };
-        match tracked.node() {
-            serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                Value::from_object(tracked)
-            }
-            scalar => Value::from(Serde(scalar)),
-        }
-    }
 }
 
 impl Object for Tracked {
@@ -81,10 +115,10 @@ impl Object for Tracked {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let step = match self.node() {
+        let (step, child) = match self.node() {
             serde_json::Value::Object(map) => {
                 let name = key.as_str()?;
-                if !map.contains_key(name) {
+                let Some(child) = map.get(name) else {
                     let mut path = self.path.clone();
                     path.push(PathStep::Key(name.to_string()));
                     let mut missing = self.reads.missing.lock().expect("not poisoned");
@@ -93,22 +127,33 @@ impl Object for Tracked {
                         .or_default()
                         .insert(self.template.to_string());
                     return None;
-                }
-                PathStep::Key(name.to_string())
+                };
+                (PathStep::Key(name.to_string()), child)
             }
             serde_json::Value::Array(items) => {
                 let index = usize::try_from(key.as_i64()?).ok()?;
-                if index >= items.len() {
-                    return None;
-                }
-                PathStep::Index(index)
+                (PathStep::Index(index), items.get(index)?)
             }
             _ => return None,
         };
-        let mut path = self.path.clone();
-        path.push(step.clone());
-        self.reads.found.lock().expect("not poisoned").insert(path);
-        Some(self.child(step))
+        self.reads
+            .found
+            .lock()
+            .expect("not poisoned")
+            .insert(address(child));
+        Some(match child {
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                let mut path = self.path.clone();
+                path.push(step);
+                Value::from_object(Tracked {
+                    root: self.root.clone(),
+                    path,
+                    reads: self.reads.clone(),
+                    template: self.template.clone(),
+                })
+            }
+            scalar => Value::from(Serde(scalar)),
+        })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
