@@ -144,10 +144,7 @@ pub fn traced_values(
     options: &values::ValuesOptions,
     stdin: &mut dyn values::Stdin,
 ) -> Result<TracedValues, Error> {
-    let mut trace = values::origin::Trace::default();
-    let user = values::load_user_values_traced(options, stdin, &mut |source, now| {
-        trace.user_source(source, now)
-    })?;
+    let (user, mut trace) = values::origin::Trace::of_user_values(options, stdin)?;
     let merged = merge(chart, &chart.default_values, user)?;
     // Deepest first: a parent's values.yaml overrides its subcharts'.
     for (node, keys) in merged.composed.walk().into_iter().rev() {
@@ -205,10 +202,7 @@ pub fn unused_values(
     options: &values::ValuesOptions,
     stdin: &mut dyn values::Stdin,
 ) -> Result<(Vec<values::unused::Unread>, Vec<values::unused::Undefined>), Error> {
-    let mut trace = values::origin::Trace::default();
-    let user = values::load_user_values_traced(options, stdin, &mut |source, now| {
-        trace.user_source(source, now)
-    })?;
+    let (user, trace) = values::origin::Trace::of_user_values(options, stdin)?;
     let release = ReleaseInfo::for_render("release-name", "default");
     let (output, reads) =
         render_noting_reads(chart, user.clone(), &release, &Capabilities::default())?;
@@ -235,12 +229,8 @@ pub fn with_value_sources(error: Error, options: &values::ValuesOptions) -> Erro
     else {
         return error;
     };
-    let mut trace = values::origin::Trace::default();
     let mut no_stdin = || Ok(String::new());
-    let traced = values::load_user_values_traced(options, &mut no_stdin, &mut |source, now| {
-        trace.user_source(source, now)
-    });
-    if traced.is_ok() {
+    if let Ok((_, trace)) = values::origin::Trace::of_user_values(options, &mut no_stdin) {
         for violation in &mut violations {
             let mut path: Vec<crate::yaml::PathStep> = scope
                 .iter()

@@ -98,6 +98,19 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// The user's values from the values flags, with each source traced as
+    /// it was merged.
+    pub fn of_user_values(
+        options: &super::ValuesOptions,
+        stdin: &mut dyn super::Stdin,
+    ) -> Result<(Values, Trace), super::ValuesError> {
+        let mut trace = Trace::default();
+        let values = super::load_user_values_traced(options, stdin, &mut |source, now| {
+            trace.user_source(source, now)
+        })?;
+        Ok((values, trace))
+    }
+
     /// A chart's defaults, its values under `prefix` (the keys it goes by
     /// within the top chart's values). Add a subchart's before its parent's.
     pub fn defaults(&mut self, prefix: &[&str], file: &str, values: &Values, text: Option<&str>) {

@@ -2,7 +2,7 @@
 //! it, with line and column for files, and what it overrode.
 
 use super::*;
-use crate::values::{ValuesNode, ValuesOptions, coalesce_tree, load_user_values_traced};
+use crate::values::{ValuesNode, ValuesOptions, coalesce_tree};
 
 struct Explain {
     explained: Vec<Explained>,
@@ -19,13 +19,9 @@ fn explain(defaults: &str, files: &[(&str, &str)], options: ValuesOptions) -> Ex
         std::fs::write(&path, text).unwrap();
         options.files.push(path.display().to_string());
     }
-    let mut trace = Trace::default();
     let defaults_values = crate::yaml::parse_values(defaults).unwrap();
     let mut stdin = || Ok(String::new());
-    let user = load_user_values_traced(&options, &mut stdin, &mut |source, now| {
-        trace.user_source(source, now)
-    })
-    .unwrap();
+    let (user, mut trace) = Trace::of_user_values(&options, &mut stdin).unwrap();
     trace.defaults(&[], "values.yaml", &defaults_values, Some(defaults));
     let node = ValuesNode {
         name: "chart",
