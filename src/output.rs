@@ -2,6 +2,7 @@
 //! and how every file kinja writes for the user is replaced whole.
 
 use crate::manifest::{Document, Manifest};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -115,18 +116,28 @@ pub fn select<'m>(
 /// The text to print: documents in Helm's format, then the notes as a last
 /// document when asked for.
 pub fn to_text(documents: &[&Document], notes: Option<(&str, &str)>) -> String {
-    let mut out = String::with_capacity(documents.iter().map(|d| d.text.len() + 64).sum());
+    let mut out = Vec::with_capacity(documents.iter().map(|d| d.text.len() + 64).sum());
+    write_text(&mut out, documents, notes).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("documents are text")
+}
+
+/// [`to_text`], written to `out` as it goes (a render of thousands of
+/// documents is never held twice), in large writes.
+pub fn write_text(
+    out: &mut dyn std::io::Write,
+    documents: &[&Document],
+    notes: Option<(&str, &str)>,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     for document in documents {
-        document.write_to(&mut out);
+        document.write_io(&mut out)?;
     }
     if let Some((source, text)) = notes {
-        out.push_str("---\n# Source: ");
-        out.push_str(source);
-        out.push('\n');
-        out.push_str(text.trim_end());
-        out.push('\n');
+        for piece in ["---\n# Source: ", source, "\n", text.trim_end(), "\n"] {
+            out.write_all(piece.as_bytes())?;
+        }
     }
-    out
+    out.flush()
 }
 
 /// Writes each document under `dir/CHART/templates/FILE`, documents of one

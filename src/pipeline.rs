@@ -99,13 +99,15 @@ pub(crate) fn render_any_release_name(
     } = merge(chart, defaults, user_values)?;
 
     let renderer = Renderer::with_harness(&composed, harness)?;
-    let rendered = renderer.render(&values, release, capabilities)?;
-    let (manifest, skipped_hooks) =
-        Manifest::from_rendered(&rendered, &|name| renderer.file_of(name))?;
+    let file_of = |name: &str| renderer.file_of(name);
+    let (per_template, notes) = renderer.render_each(&values, release, capabilities, |t| {
+        Manifest::documents_of(t, &file_of)
+    })?;
+    let (manifest, skipped_hooks) = Manifest::from_documents(per_template)?;
     warnings.extend(skipped_hooks);
     Ok(RenderOutput {
         manifest,
-        notes: rendered.notes,
+        notes,
         values,
         warnings,
     })

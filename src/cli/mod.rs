@@ -143,7 +143,16 @@ pub(crate) fn print_warnings(warnings: &[String], stderr: &mut dyn Write) {
 
 /// Writes all of `text`, treating a closed pipe (`kinja render | head`) as success.
 pub(crate) fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Error> {
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    stream_out(out, |out| out.write_all(text.as_bytes()))
+}
+
+/// Output written piece by piece by `write`, then flushed; a reader that
+/// stops early (`| head`) is no error.
+pub(crate) fn stream_out(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    match write(out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::Io {

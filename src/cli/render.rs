@@ -79,7 +79,7 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             .collect();
         return write_out(stdout, &listing);
     }
-    write_out(stdout, &output::to_text(&documents, notes))
+    super::stream_out(stdout, |out| output::write_text(out, &documents, notes))
 }
 
 /// `--validate`: the lint's errors fail the render; its warnings are printed.

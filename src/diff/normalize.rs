@@ -59,7 +59,7 @@ fn parse(doc: &Document, show_secrets: bool) -> Value {
         Err(_) if !show_secrets && mask::may_hold_secret(&doc.text) => {
             Value::String("(hidden: a document with a Secret kinja cannot read as values)".into())
         }
-        Err(_) => Value::String(doc.text.clone()),
+        Err(_) => Value::String(doc.text.to_string()),
     }
 }
 

@@ -88,14 +88,14 @@ fn place(doc: &Document) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::manifest::{Document, Head, Manifest};
+    use crate::manifest::{Document, Head, Manifest, Text};
 
     fn doc(source: &str, line: usize, namespace: Option<&str>, name: &str) -> Document {
         Document {
             source: source.into(),
             template: source.into(),
             line,
-            text: String::new(),
+            text: Text::from(""),
             head: Head {
                 api_version: "v1".into(),
                 kind: "ConfigMap".into(),

@@ -10,10 +10,12 @@ mod duplicates;
 mod error;
 mod fast_head;
 mod order;
+mod text;
 
 pub use duplicates::Duplicate;
 pub use error::{ManifestError, ManifestErrorKind};
 pub use order::{INSTALL_ORDER, install_rank};
+pub use text::Text;
 
 use crate::render::{Rendered, RenderedTemplate};
 use std::collections::HashMap;
@@ -29,7 +31,7 @@ pub struct Document {
     /// The 1-based line of the template's output where this document starts.
     pub line: usize,
     /// The document text, trimmed.
-    pub text: String,
+    pub text: Text,
     pub head: Head,
 }
 
@@ -84,15 +86,24 @@ impl Manifest {
     /// hooks were left out for naming unknown events. `file_of` names a
     /// template's file on disk, for errors.
     pub fn from_rendered(
-        rendered: &Rendered,
-        file_of: &(dyn Fn(&str) -> String + Sync),
+        rendered: Rendered,
+        file_of: &dyn Fn(&str) -> String,
     ) -> Result<(Manifest, Vec<String>), ManifestError> {
-        // Checking the output is as costly as rendering it: one template per job.
-        let per_template = crate::parallel::map(
-            &rendered.templates,
-            |t| t.text.len(),
-            |template| Self::documents_of(template, file_of),
-        );
+        Manifest::from_documents(
+            rendered
+                .templates
+                .into_iter()
+                .map(|template| Manifest::documents_of(template, file_of))
+                .collect(),
+        )
+    }
+
+    /// Orders the documents of every template, each template's as
+    /// [`Manifest::documents_of`] returned them, in `# Source:` order: the
+    /// first template's error is the one reported.
+    pub fn from_documents(
+        per_template: Vec<Result<Vec<Document>, ManifestError>>,
+    ) -> Result<(Manifest, Vec<String>), ManifestError> {
         let mut documents = Vec::new();
         for template_documents in per_template {
             documents.extend(template_documents?);
@@ -118,29 +129,32 @@ impl Manifest {
         Ok((Manifest { resources, hooks }, skipped))
     }
 
-    /// The documents of one rendered template, each checked and identified.
-    fn documents_of(
-        template: &RenderedTemplate,
-        file_of: &(dyn Fn(&str) -> String + Sync),
+    /// The documents of one rendered template, each checked and identified;
+    /// they share the template's text. Checking is as costly as rendering,
+    /// so a render does it in the template's own job, as soon as it is done.
+    pub fn documents_of(
+        template: RenderedTemplate,
+        file_of: &dyn Fn(&str) -> String,
     ) -> Result<Vec<Document>, ManifestError> {
+        let RenderedTemplate { name, source, text } = template;
+        let whole = std::sync::Arc::new(text);
         let mut documents = Vec::new();
         // Lines are counted incrementally: counting from the start for
         // every document is quadratic in a template with thousands of them.
         let (mut line, mut counted_to) = (1, 0);
-        for (offset, text) in split_documents(&template.text) {
-            line += count_newlines(&template.text.as_bytes()[counted_to..offset]);
+        for (offset, text) in split_documents(&whole) {
+            line += count_newlines(&whole.as_bytes()[counted_to..offset]);
             counted_to = offset;
             let head = parse_head(text).map_err(|problem| {
-                let mut error =
-                    yaml_error_in(&template.text, 1, file_of(&template.name), line, problem);
+                let mut error = yaml_error_in(&whole, 1, file_of(&name), line, problem);
                 error.from_template = true;
                 error
             })?;
             documents.push(Document {
-                source: template.source.clone(),
-                template: template.name.clone(),
+                source: source.clone(),
+                template: name.clone(),
                 line,
-                text: text.to_string(),
+                text: Text::slice_of(&whole, offset..offset + text.len()),
                 head,
             });
         }
@@ -174,6 +188,14 @@ impl Document {
         out.push('\n');
         out.push_str(&self.text);
         out.push('\n');
+    }
+
+    /// [`Document::write_to`] for a byte stream.
+    pub fn write_io(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for piece in ["---\n# Source: ", &self.source, "\n", &self.text, "\n"] {
+            out.write_all(piece.as_bytes())?;
+        }
+        Ok(())
     }
 }
 
@@ -248,7 +270,7 @@ impl<'a> Piece<'a> {
             source,
             template: String::new(),
             line: self.line,
-            text: self.text.to_string(),
+            text: Text::from(self.text),
             head,
         }
     }
@@ -425,7 +447,7 @@ mod tests {
                 .collect(),
             notes: None,
         };
-        Manifest::from_rendered(&rendered, &|n| format!("templates/{n}")).map(|(m, _)| m)
+        Manifest::from_rendered(rendered, &|n| format!("templates/{n}")).map(|(m, _)| m)
     }
 
     #[test]

@@ -184,9 +184,71 @@ impl<'a, 'c> Renderer<'a, 'c> {
         release: &ReleaseInfo,
         capabilities: &Capabilities,
     ) -> Result<Rendered, RenderError> {
+        let (templates, notes) = self.render_each(values, release, capabilities, |t| t)?;
+        Ok(Rendered { templates, notes })
+    }
+
+    /// [`Renderer::render`], each template's output handed to `then` in the
+    /// job that rendered it (on all cores, while the text is hot in cache);
+    /// the results come back in `# Source:` order, with the rendered notes.
+    pub fn render_each<T: Send>(
+        &self,
+        values: &Values,
+        release: &ReleaseInfo,
+        capabilities: &Capabilities,
+        then: impl Fn(RenderedTemplate) -> T + Sync,
+    ) -> Result<(Vec<T>, Option<String>), RenderError> {
+        let contexts = self.contexts(values, release, capabilities);
+        let jobs: Vec<&Unit> = self.units.iter().filter(|u| u.renders).collect();
+        // One output budget for all templates, however many run at once.
+        let budget = AtomicUsize::new(0);
+        let outputs: Vec<Result<Output<T>, Failure>> = crate::parallel::map(
+            &jobs,
+            |unit| unit.size,
+            |unit| {
+                let text = self.render_one(unit, &contexts[unit.node], &budget)?;
+                Ok(if unit.is_notes {
+                    Output::Notes(text)
+                } else {
+                    Output::Template(then(RenderedTemplate {
+                        name: unit.name.clone(),
+                        source: unit.source.clone(),
+                        text,
+                    }))
+                })
+            },
+        );
+
+        // Past the output limit every template still writing fails: blame
+        // the one that wrote the most, not the first in path order.
+        let largest = outputs
+            .iter()
+            .filter_map(|output| output.as_ref().err())
+            .filter(|failure| failure.error.kind == RenderErrorKind::TooLarge)
+            .max_by_key(|failure| failure.written);
+        if let Some(failure) = largest {
+            return Err(failure.error.clone());
+        }
+        let mut templates = Vec::with_capacity(jobs.len());
+        let mut notes = None;
+        for output in outputs {
+            match output.map_err(|failure| failure.error)? {
+                Output::Notes(text) => notes = Some(text),
+                Output::Template(done) => templates.push(done),
+            }
+        }
+        Ok((templates, notes))
+    }
+
+    /// What the templates of each chart of the tree see.
+    fn contexts(
+        &self,
+        values: &Values,
+        release: &ReleaseInfo,
+        capabilities: &Capabilities,
+    ) -> Vec<TemplateContext> {
         let root = self.reads.as_ref().map(|reads| reads.root(values));
-        let contexts: Vec<TemplateContext> = self
-            .composed
+        self.composed
             .walk()
             .into_iter()
             .map(|(node, keys)| {
@@ -206,50 +268,7 @@ impl<'a, 'c> Renderer<'a, 'c> {
                     _ => TemplateContext::new(node, scoped, release, capabilities),
                 }
             })
-            .collect();
-        let jobs: Vec<&Unit> = self.units.iter().filter(|u| u.renders).collect();
-        let outputs = self.render_all(&jobs, &contexts);
-
-        // Past the output limit every template still writing fails: blame
-        // the one that wrote the most, not the first in path order.
-        let largest = outputs
-            .iter()
-            .filter_map(|output| output.as_ref().err())
-            .filter(|failure| failure.error.kind == RenderErrorKind::TooLarge)
-            .max_by_key(|failure| failure.written);
-        if let Some(failure) = largest {
-            return Err(failure.error.clone());
-        }
-        let mut templates = Vec::with_capacity(jobs.len());
-        let mut notes = None;
-        for (unit, output) in jobs.iter().zip(outputs) {
-            let text = output.map_err(|failure| failure.error)?;
-            if unit.is_notes {
-                notes = Some(text);
-            } else {
-                templates.push(RenderedTemplate {
-                    name: unit.name.clone(),
-                    source: unit.source.clone(),
-                    text,
-                });
-            }
-        }
-        Ok(Rendered { templates, notes })
-    }
-
-    /// Renders templates on all cores, the largest first so the longest one starts early.
-    fn render_all(
-        &self,
-        jobs: &[&Unit],
-        contexts: &[TemplateContext],
-    ) -> Vec<Result<String, Failure>> {
-        // One output budget for all templates, however many run at once.
-        let budget = AtomicUsize::new(0);
-        crate::parallel::map(
-            jobs,
-            |unit| unit.size,
-            |unit| self.render_one(unit, &contexts[unit.node], &budget),
-        )
+            .collect()
     }
 
     fn render_one(
@@ -383,6 +402,12 @@ fn file_in(files: &[(String, String)], name: &str) -> String {
         .iter()
         .find(|(n, _)| n == name)
         .map_or_else(|| name.to_string(), |(_, f)| f.clone())
+}
+
+/// What one render job gives back.
+enum Output<T> {
+    Notes(String),
+    Template(T),
 }
 
 /// A template that failed, and how much it had written by then.
