@@ -75,7 +75,7 @@ pub fn read_head(text: &str) -> Option<Head> {
     // Open blocks: (indent, kind, the section its entries belong to).
     let mut stack: Vec<(usize, Block, Section)> = Vec::new();
     let mut opened: Option<Opened> = None;
-    let mut lines = text.lines().peekable();
+    let mut lines = Lines { rest: text }.peekable();
 
     while let Some(line) = lines.next() {
         let content = line.trim_start_matches(' ');
@@ -177,6 +177,29 @@ pub fn read_head(text: &str) -> Option<Head> {
         }
     }
     Some(head)
+}
+
+/// The lines of a text as `str::lines` gives them (split at `\n`, a `\r`
+/// before it dropped), found with a vectorized search: most manifest lines
+/// are short, and the standard searcher's set-up costs more than the line.
+struct Lines<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (line, rest) = match memchr::memchr(b'\n', self.rest.as_bytes()) {
+            Some(end) => (&self.rest[..end], &self.rest[end + 1..]),
+            None => (self.rest, ""),
+        };
+        self.rest = rest;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
 }
 
 /// The `kind` and `metadata.name` of a document written in plain block
@@ -298,8 +321,15 @@ fn record(head: &mut Head, section: Section, key: &str, scalar: Scalar) -> Optio
 /// Splits `key: value` or `key:`. `Some(None)` is a line that is not an
 /// entry; `None` is a key outside the simple subset.
 fn split_entry(content: &str) -> Option<Option<(&str, &str)>> {
-    let Some(colon) = content.find(':') else {
-        return Some(None);
+    let bytes = content.as_bytes();
+    // Most lines are `simple-key: value`: one pass finds the colon and checks the key.
+    let key_end = bytes.iter().position(|&b| !is_key_byte(b));
+    let (colon, key_checked) = match key_end {
+        Some(at) if bytes[at] == b':' => (at, true),
+        _ => match content.find(':') {
+            None => return Some(None),
+            Some(colon) => (colon, false),
+        },
     };
     let after = &content[colon + 1..];
     if !(after.is_empty() || after.starts_with(' ')) {
@@ -311,15 +341,51 @@ fn split_entry(content: &str) -> Option<Option<(&str, &str)>> {
         };
     }
     let key = &content[..colon];
-    let simple_key = !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
-        && !key.starts_with('-');
+    let simple_key =
+        !key.is_empty() && !key.starts_with('-') && (key_checked || key.bytes().all(is_key_byte));
     if !simple_key {
         return None;
     }
     Some(Some((key, after.trim_start_matches(' '))))
+}
+
+fn is_key_byte(b: u8) -> bool {
+    KEY_BYTES[usize::from(b)]
+}
+
+/// The bytes of a simple key, as a table: a lookup per byte of every key.
+static KEY_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-');
+        b += 1;
+    }
+    table
+};
+
+/// What one pass over a value finds: each question asked of it separately
+/// costs a pass (and a searcher's set-up) per line of every document.
+struct ValueBytes {
+    /// A tab or another control character.
+    control: bool,
+    /// `: ` or ` #`, which end a plain scalar early.
+    breaks_plain: bool,
+}
+
+fn scan_value(bytes: &[u8]) -> ValueBytes {
+    let (mut control, mut breaks_plain, mut previous) = (false, false, 0u8);
+    for &b in bytes {
+        // `&` and `|`, not `&&` and `||`: no branch per byte.
+        control |= b < 0x20;
+        breaks_plain |= (previous == b':') & (b == b' ') | (previous == b' ') & (b == b'#');
+        previous = b;
+    }
+    ValueBytes {
+        control,
+        breaks_plain,
+    }
 }
 
 /// A one-line value, borrowed from the line: most values are never needed
@@ -334,7 +400,8 @@ enum Scalar<'a> {
 
 /// Checks a one-line value; `None` when it is outside the simple subset.
 fn check_scalar(value: &str) -> Option<Scalar<'_>> {
-    if value.bytes().any(|b| b < 0x20 && b != b'\t') || value.contains('\t') {
+    let scanned = scan_value(value.as_bytes());
+    if scanned.control {
         return None;
     }
     match value {
@@ -373,8 +440,7 @@ fn check_scalar(value: &str) -> Option<Scalar<'_>> {
         && value.as_bytes()[1] != b' '
         && !value.starts_with("---");
     if (indicator && !dash_ok)
-        || value.contains(": ")
-        || value.contains(" #")
+        || scanned.breaks_plain
         || value.ends_with(':')
         || value.ends_with(' ')
     {
@@ -385,7 +451,7 @@ fn check_scalar(value: &str) -> Option<Scalar<'_>> {
 
 /// A double-quoted scalar that closes on this line, with simple escapes only.
 fn double_quoted(body: &str) -> Option<Cow<'_, str>> {
-    match body.find(['"', '\\'])? {
+    match memchr::memchr2(b'"', b'\\', body.as_bytes())? {
         end if body.as_bytes()[end] == b'"' => {
             trailing_is_empty(&body[end + 1..]).then_some(Cow::Borrowed(&body[..end]))
         }

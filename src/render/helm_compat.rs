@@ -43,8 +43,11 @@ fn defined<'a>(value: &'a Value, filter: &str) -> Result<&'a Value, Error> {
 pub fn to_yaml(value: &Value) -> Result<String, Error> {
     let value = defined(value, "to_yaml")?;
     let tree = serde_json::to_value(value).map_err(|e| invalid(format!("to_yaml: {e}")))?;
-    let text = crate::yaml::to_yaml(&tree);
-    Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
+    let mut text = crate::yaml::to_yaml(&tree);
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    Ok(text)
 }
 
 /// `{{ files.get("config.yaml") | from_yaml }}`: parses YAML text into a
@@ -357,8 +360,16 @@ pub fn format_value(
 ) -> Result<(), Error> {
     match value.kind() {
         ValueKind::None => Ok(()),
-        ValueKind::Bool => std::fmt::Write::write_fmt(out, format_args!("{}", value.is_true()))
-            .map_err(|_| invalid("writing the output failed")),
+        // A failed write is the output limit: minijinja's write failure says so.
+        ValueKind::Bool => Ok(std::fmt::Write::write_str(
+            out,
+            if value.is_true() { "true" } else { "false" },
+        )?),
+        // Most of what templates print: written straight, not through `Display`.
+        ValueKind::String => match value.as_str() {
+            Some(text) => Ok(std::fmt::Write::write_str(out, text)?),
+            None => minijinja::escape_formatter(out, state, value),
+        },
         _ => minijinja::escape_formatter(out, state, value),
     }
 }

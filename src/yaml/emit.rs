@@ -101,6 +101,14 @@ fn key_string(key: &str) -> String {
 
 /// A string as plain, quoted or literal-block YAML, whichever reads back exactly.
 fn scalar_string(s: &str, indent: usize) -> String {
+    if is_plainly_text(s) {
+        return s.to_string();
+    }
+    scalar_string_in_full(s, indent)
+}
+
+/// [`scalar_string`] asking every question of the text.
+fn scalar_string_in_full(s: &str, indent: usize) -> String {
     if s.contains('\n') && literal_block_fits(s) {
         return literal_block(s, indent);
     }
@@ -114,6 +122,18 @@ fn scalar_string(s: &str, indent: usize) -> String {
         return format!("'{}'", s.replace('\'', "''"));
     }
     s.to_string()
+}
+
+/// Most keys and values (`cpu`, `app.kubernetes.io/name`, `nginx-1`) read
+/// as text beyond doubt: a letter, then letters, digits and `-._/`, and no
+/// YAML word (the longest, `false`, has five letters). One pass, no searches.
+fn is_plainly_text(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/'))
+        && !(bytes.len() <= 5 && resolves_to_non_string(s))
 }
 
 /// Literal blocks carry text as-is, except what they cannot: control characters,
@@ -263,6 +283,68 @@ mod tests {
         let text = to_yaml(value);
         let back: Value = crate::yaml::parse_value(&text).unwrap();
         assert_eq!(&back, value, "YAML was:\n{text}");
+    }
+
+    /// The shortcut for plain words never writes plain what the full
+    /// check would quote: YAML words, numbers and their near misses, and
+    /// every string of up to three characters from an alphabet of letters,
+    /// digits and `-._/`.
+    #[test]
+    fn plain_words_are_written_as_the_full_check_writes_them() {
+        let mut words: Vec<String> = [
+            "yes",
+            "Yes",
+            "YES",
+            "no",
+            "on",
+            "Off",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "False",
+            "y",
+            "N",
+            "cpu",
+            "memory",
+            "app.kubernetes.io/name",
+            "nginx-1",
+            "e1",
+            "E5",
+            "inf",
+            "nan",
+            "NaN",
+            "x0",
+            "b1_000",
+            "o17",
+            "true1",
+            "nulls",
+            "yes.",
+            "Y-",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        let alphabet = [
+            "a", "e", "n", "y", "N", "Y", "o", "f", "x", "0", "1", "-", ".", "_", "/",
+        ];
+        for a in alphabet {
+            for b in alphabet {
+                words.push(format!("{a}{b}"));
+                for c in alphabet {
+                    words.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut shortcut = 0;
+        for word in &words {
+            if is_plainly_text(word) {
+                shortcut += 1;
+                assert_eq!(&scalar_string_in_full(word, 0), word, "{word:?}");
+            }
+        }
+        assert!(shortcut > 1000, "{shortcut} words took the shortcut");
+        assert!(!is_plainly_text("yes") && !is_plainly_text("Off") && !is_plainly_text("1a"));
     }
 
     #[test]
