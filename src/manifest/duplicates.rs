@@ -30,7 +30,8 @@ impl Manifest {
     /// order; `namespace` stands in where a document names none. Nameless
     /// documents (`generateName`) are never duplicates.
     pub fn duplicates(&self, namespace: &str) -> Vec<Duplicate> {
-        let mut seen: HashMap<(&str, &str, &str, &str), &Document> = HashMap::new();
+        let mut seen: HashMap<(&str, &str, &str, &str), &Document> =
+            HashMap::with_capacity(self.resources.len());
         let mut found = Vec::new();
         for doc in self.resources.iter().filter(|d| !d.head.name.is_empty()) {
             let head = &doc.head;

@@ -104,12 +104,19 @@ impl Manifest {
     pub fn from_documents(
         per_template: Vec<Result<Vec<Document>, ManifestError>>,
     ) -> Result<(Manifest, Vec<String>), ManifestError> {
-        let mut documents = Vec::new();
+        let count = per_template
+            .iter()
+            .map(|documents| documents.as_ref().map_or(0, Vec::len))
+            .sum();
+        let (mut resources, mut hooks) = (Vec::with_capacity(count), Vec::new());
         for template_documents in per_template {
-            documents.extend(template_documents?);
+            for document in template_documents? {
+                match document.head.hook {
+                    Some(_) => hooks.push(document),
+                    None => resources.push(document),
+                }
+            }
         }
-        let (mut hooks, mut resources): (Vec<_>, Vec<_>) =
-            documents.into_iter().partition(|d| d.head.hook.is_some());
         let mut skipped = Vec::new();
         hooks.retain(|d| {
             let events = d.head.hook.as_deref().unwrap_or("");
@@ -124,8 +131,7 @@ impl Manifest {
             }
             known
         });
-        resources.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
-        hooks.sort_by(|a, b| install_rank(&a.head.kind).cmp(&install_rank(&b.head.kind)));
+        let (resources, hooks) = (in_install_order(resources), in_install_order(hooks));
         Ok((Manifest { resources, hooks }, skipped))
     }
 
@@ -274,6 +280,34 @@ impl<'a> Piece<'a> {
             head,
         }
     }
+}
+
+/// The documents sorted by kind in install order, documents of one kind in
+/// the order given. Indices are sorted, then the documents are swapped into
+/// place along the permutation's cycles: no second list of documents (a
+/// render of thousands of documents has megabytes of them).
+fn in_install_order(mut documents: Vec<Document>) -> Vec<Document> {
+    let ranks: Vec<(usize, &str)> = documents
+        .iter()
+        .map(|d| install_rank(&d.head.kind))
+        .collect();
+    // order[k]: where the document that belongs at k is now.
+    let mut order: Vec<usize> = (0..documents.len()).collect();
+    order.sort_by_key(|&i| ranks[i]);
+    drop(ranks);
+    const PLACED: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != PLACED {
+            let from = std::mem::replace(&mut order[at], PLACED);
+            if from == start {
+                break;
+            }
+            documents.swap(at, from);
+            at = from;
+        }
+    }
+    documents
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
