@@ -233,18 +233,26 @@ fn scalar(
     if style != ScalarStyle::Plain || text_tag {
         return Ok(Value::String(text.to_string()));
     }
+    resolve_plain(text).ok_or_else(|| {
+        at(
+            span,
+            &format!("the number {text} is not supported in values (JSON has no infinity or NaN)"),
+        )
+    })
+}
+
+/// A plain scalar as YAML 1.1 reads it: null, a boolean, a number or
+/// text; `None` for infinity and NaN, which JSON cannot hold.
+pub(super) fn resolve_plain(text: &str) -> Option<Value> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
-        "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
-        return Err(at(
-            span,
-            &format!("the number {text} is not supported in values (JSON has no infinity or NaN)"),
-        ));
+        return None;
     }
-    Ok(super::yaml11::resolve(text).unwrap_or_else(|| Value::String(text.to_string())))
+    Some(super::yaml11::resolve(text).unwrap_or_else(|| Value::String(text.to_string())))
 }

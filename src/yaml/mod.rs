@@ -13,6 +13,7 @@
 mod depth;
 mod emit;
 mod events;
+mod fast_values;
 mod read;
 mod yaml11;
 
@@ -87,6 +88,11 @@ fn read_values(
     positions: Option<&mut Positions>,
 ) -> Result<Map<String, Value>, YamlError> {
     let text = prepare(text)?;
+    if positions.is_none()
+        && let Some(values) = fast_values::read(text)
+    {
+        return Ok(values);
+    }
     let mut merged = Map::new();
     events::read_documents(text, positions, |value| match value {
         Value::Null => Ok(()),
