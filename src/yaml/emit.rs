@@ -182,6 +182,14 @@ fn needs_double_quotes(s: &str) -> bool {
 pub fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    // Most quoted text is printable ASCII with nothing to escape.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -214,6 +222,11 @@ pub fn resolves_to_non_string(s: &str) -> bool {
         ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<",
         "=",
     ];
+    // A word longer than the longest of them (`false`) that starts with a
+    // letter is no number, date or word: most keys and names.
+    if s.len() > 5 && s.as_bytes()[0].is_ascii_alphabetic() {
+        return false;
+    }
     if s.is_empty() || WORDS.contains(&s) {
         return true;
     }
@@ -268,10 +281,10 @@ fn needs_single_quotes(s: &str) -> bool {
         || dash
         || s.starts_with("...")
         || s.ends_with([' ', '\t', ':'])
-        || s.contains(": ")
-        || s.contains(":\t")
-        || s.contains(" #")
-        || s.contains("\t#")
+        // `: `, `:\t`, ` #`, `\t#`, in one pass (no searcher set up per string).
+        || s.as_bytes().windows(2).any(|pair| {
+            matches!(pair, [b':', b' ' | b'\t'] | [b' ' | b'\t', b'#'])
+        })
 }
 
 #[cfg(test)]

@@ -18,7 +18,15 @@ pub fn resolve(plain: &str) -> Option<Value> {
         return None;
     }
     // Underscores are dropped anywhere before the number is read: `1_000`.
-    let number: String = plain.chars().filter(|&c| c != '_').collect();
+    let number: std::borrow::Cow<str> = if plain.contains('_') {
+        plain
+            .chars()
+            .filter(|&c| c != '_')
+            .collect::<String>()
+            .into()
+    } else {
+        plain.into()
+    };
     integer(&number).or_else(|| decimal(&number))
 }
 
@@ -41,11 +49,14 @@ fn integer(text: &str) -> Option<Value> {
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
-    let lower = body.get(..2).map(str::to_ascii_lowercase);
-    let (radix, digits) = match lower.as_deref() {
-        Some("0x") => (16, &body[2..]),
-        Some("0o") => (8, &body[2..]),
-        Some("0b") => (2, &body[2..]),
+    let prefix = body
+        .as_bytes()
+        .get(..2)
+        .map(|p| [p[0], p[1].to_ascii_lowercase()]);
+    let (radix, digits) = match prefix {
+        Some(p) if &p == b"0x" => (16, &body[2..]),
+        Some(p) if &p == b"0o" => (8, &body[2..]),
+        Some(p) if &p == b"0b" => (2, &body[2..]),
         _ if body.len() > 1 && body.starts_with('0') => (8, &body[1..]),
         _ => (10, body),
     };
