@@ -32,4 +32,7 @@ pub mod values;
 pub mod version;
 pub mod yaml;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use error::Error;

@@ -590,13 +590,7 @@ mod tests {
             "every example document takes the fast path"
         );
 
-        let mut seed: u64 = 0x9e3779b97f4a7c15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::fuzz::numbers(0x9e3779b97f4a7c15);
         const PIECES: &[&str] = &[
             ":",
             " ",
@@ -629,20 +623,8 @@ mod tests {
         ];
         let mut checked = 0;
         for round in 0..20_000 {
-            let mut doc = corpus[round % corpus.len()].clone().into_bytes();
-            for _ in 0..(1 + next() % 3) {
-                let at = (next() as usize) % (doc.len() + 1);
-                match next() % 3 {
-                    0 if at < doc.len() => {
-                        doc.remove(at);
-                    }
-                    _ => {
-                        let piece = PIECES[(next() as usize) % PIECES.len()].as_bytes();
-                        doc.splice(at..at, piece.iter().copied());
-                    }
-                }
-            }
-            let Ok(doc) = String::from_utf8(doc) else {
+            let Some(doc) = crate::fuzz::mutated(&corpus[round % corpus.len()], PIECES, &mut next)
+            else {
                 continue;
             };
             if let Some(fast) = fast_head::read_head(&doc) {

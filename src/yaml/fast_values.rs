@@ -237,20 +237,12 @@ fn after_value(rest: &str) -> bool {
 fn scalar(text: &str, in_flow: bool) -> Option<(Value, &str)> {
     let bytes = text.as_bytes();
     match *bytes.first()? {
-        b'"' => {
-            let (value, end) = double_quoted(&text[1..])?;
-            let rest = &text[1 + end..];
-            let rest = if in_flow {
-                rest.trim_start_matches(' ')
-            } else if after_value(rest) {
-                ""
+        quote @ (b'"' | b'\'') => {
+            let (value, end) = if quote == b'"' {
+                double_quoted(&text[1..])?
             } else {
-                return None;
+                single_quoted(&text[1..])?
             };
-            Some((Value::String(value), rest))
-        }
-        b'\'' => {
-            let (value, end) = single_quoted(&text[1..])?;
             let rest = &text[1 + end..];
             let rest = if in_flow {
                 rest.trim_start_matches(' ')
@@ -416,26 +408,11 @@ mod tests {
             ":", " ", "-", "#", "\"", "'", "\n", "  ", "- ", ": ", "{", "}", "[", "]", ",", "|",
             "&", "*", "!", "\\", "\n  ", "---", "~", "1", "?", "%", "@", "yes", "<<: ",
         ];
-        let mut seed: u64 = 0x2545f4914f6cdd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::fuzz::numbers(0x2545f4914f6cdd1d);
         let mut checked = 0;
         for round in 0..20_000 {
-            let mut text = corpus[round % corpus.len()].as_bytes().to_vec();
-            for _ in 0..(1 + next() % 3) {
-                let at = (next() as usize) % (text.len() + 1);
-                if next() % 3 == 0 && at < text.len() {
-                    text.remove(at);
-                } else {
-                    let piece = PIECES[(next() as usize) % PIECES.len()].as_bytes();
-                    text.splice(at..at, piece.iter().copied());
-                }
-            }
-            let Ok(text) = String::from_utf8(text) else {
+            let Some(text) = crate::fuzz::mutated(corpus[round % corpus.len()], PIECES, &mut next)
+            else {
                 continue;
             };
             if let Some(fast) = read(&text) {
