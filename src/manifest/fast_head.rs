@@ -323,7 +323,11 @@ fn record(head: &mut Head, section: Section, key: &str, scalar: Scalar) -> Optio
 fn split_entry(content: &str) -> Option<Option<(&str, &str)>> {
     let bytes = content.as_bytes();
     // Most lines are `simple-key: value`: one pass finds the colon and checks the key.
-    let key_end = bytes.iter().position(|&b| !is_key_byte(b));
+    let mut key_end = 0;
+    while key_end < bytes.len() && is_key_byte(bytes[key_end]) {
+        key_end += 1;
+    }
+    let key_end = (key_end < bytes.len()).then_some(key_end);
     let (colon, key_checked) = match key_end {
         Some(at) if bytes[at] == b':' => (at, true),
         _ => match content.find(':') {
@@ -375,13 +379,13 @@ struct ValueBytes {
 }
 
 fn scan_value(bytes: &[u8]) -> ValueBytes {
-    let (mut control, mut breaks_plain, mut previous) = (false, false, 0u8);
-    for &b in bytes {
-        // `&` and `|`, not `&&` and `||`: no branch per byte.
-        control |= b < 0x20;
-        breaks_plain |= (previous == b':') & (b == b' ') | (previous == b' ') & (b == b'#');
-        previous = b;
-    }
+    // Written as folds without early exits, so the compiler vectorizes them.
+    let control = bytes.iter().fold(false, |found, &b| found | (b < 0x20));
+    // Most values hold neither `:` nor `#`: a vectorized search says so.
+    let breaks_plain = memchr::memchr2(b':', b'#', bytes).is_some()
+        && bytes
+            .windows(2)
+            .any(|pair| matches!(pair, [b':', b' '] | [b' ', b'#']));
     ValueBytes {
         control,
         breaks_plain,

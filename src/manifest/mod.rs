@@ -311,7 +311,11 @@ fn in_install_order(mut documents: Vec<Document>) -> Vec<Document> {
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    // Counted in byte-wide lanes, a chunk at a time: the compiler vectorizes it.
+    bytes
+        .chunks(255)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
 }
 
 /// The documents of one template's output with their byte offsets; empty and

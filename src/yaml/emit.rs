@@ -216,18 +216,54 @@ pub fn double_quoted(s: &str) -> String {
 
 /// Words and numbers a YAML 1.1 or 1.2 reader would turn into something else.
 pub fn resolves_to_non_string(s: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
-        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<",
-        "=",
-    ];
     // A word longer than the longest of them (`false`) that starts with a
     // letter is no number, date or word: most keys and names.
     if s.len() > 5 && s.as_bytes()[0].is_ascii_alphabetic() {
         return false;
     }
-    if s.is_empty() || WORDS.contains(&s) {
+    // A `match`, not a table: each word is compared at its known length.
+    let word = matches!(
+        s,
+        "" | "y"
+            | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "~"
+            | ".inf"
+            | ".Inf"
+            | ".INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | "+.inf"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+            | "<<"
+            | "="
+    );
+    if word {
         return true;
     }
     looks_numeric(s) || looks_like_timestamp(s) || super::yaml11::resolve(s).is_some()
