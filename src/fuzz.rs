@@ -17,7 +17,7 @@ pub fn mutated(text: &str, pieces: &[&str], next: &mut impl FnMut() -> u64) -> O
     let mut bytes = text.as_bytes().to_vec();
     for _ in 0..(1 + next() % 3) {
         let at = (next() as usize) % (bytes.len() + 1);
-        if next() % 3 == 0 && at < bytes.len() {
+        if next().is_multiple_of(3) && at < bytes.len() {
             bytes.remove(at);
         } else {
             let piece = pieces[(next() as usize) % pieces.len()].as_bytes();
