@@ -17,7 +17,7 @@ pub use error::{ManifestError, ManifestErrorKind};
 pub use order::{INSTALL_ORDER, install_rank};
 pub use text::Text;
 
-use crate::render::{Rendered, RenderedTemplate};
+use crate::render::RenderedTemplate;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -82,25 +82,10 @@ static SEPARATOR: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?:^|\s*\n)---\s*").expect("a valid pattern"));
 
 impl Manifest {
-    /// Splits, checks and orders the rendered templates; also says which
-    /// hooks were left out for naming unknown events. `file_of` names a
-    /// template's file on disk, for errors.
-    pub fn from_rendered(
-        rendered: Rendered,
-        file_of: &dyn Fn(&str) -> String,
-    ) -> Result<(Manifest, Vec<String>), ManifestError> {
-        Manifest::from_documents(
-            rendered
-                .templates
-                .into_iter()
-                .map(|template| Manifest::documents_of(template, file_of))
-                .collect(),
-        )
-    }
-
     /// Orders the documents of every template, each template's as
     /// [`Manifest::documents_of`] returned them, in `# Source:` order: the
-    /// first template's error is the one reported.
+    /// first template's error is the one reported. Also says which hooks
+    /// were left out for naming unknown events.
     pub fn from_documents(
         per_template: Vec<Result<Vec<Document>, ManifestError>>,
     ) -> Result<(Manifest, Vec<String>), ManifestError> {
@@ -471,21 +456,21 @@ fn yaml_error_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::RenderedTemplate;
 
     fn manifest(templates: &[(&str, &str)]) -> Result<Manifest, ManifestError> {
-        let rendered = Rendered {
-            templates: templates
-                .iter()
-                .map(|(name, text)| RenderedTemplate {
+        let file_of = |n: &str| format!("templates/{n}");
+        let per_template = templates
+            .iter()
+            .map(|(name, text)| {
+                let template = RenderedTemplate {
                     name: name.to_string(),
                     source: format!("app/templates/{name}"),
                     text: text.to_string(),
-                })
-                .collect(),
-            notes: None,
-        };
-        Manifest::from_rendered(rendered, &|n| format!("templates/{n}")).map(|(m, _)| m)
+                };
+                Manifest::documents_of(template, &file_of)
+            })
+            .collect();
+        Manifest::from_documents(per_template).map(|(m, _)| m)
     }
 
     #[test]

@@ -45,14 +45,6 @@ pub struct RenderedTemplate {
     pub text: String,
 }
 
-/// The output of every renderable template, in `# Source:` order, and the notes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rendered {
-    pub templates: Vec<RenderedTemplate>,
-    /// The root chart's `templates/NOTES.txt`, rendered, when it has one.
-    pub notes: Option<String>,
-}
-
 /// One template of the composed chart, as the environment knows it.
 #[derive(Debug, Clone)]
 struct Unit {
@@ -175,22 +167,12 @@ impl<'a, 'c> Renderer<'a, 'c> {
             .map_or_else(|| name.to_string(), |u| u.file.clone())
     }
 
-    /// Renders every template that renders on its own; the first failure in
-    /// `# Source:` order is returned. `values` are the root chart's merged
-    /// values; each subchart sees its part of them.
-    pub fn render(
-        &self,
-        values: &Values,
-        release: &ReleaseInfo,
-        capabilities: &Capabilities,
-    ) -> Result<Rendered, RenderError> {
-        let (templates, notes) = self.render_each(values, release, capabilities, |t| t)?;
-        Ok(Rendered { templates, notes })
-    }
-
-    /// [`Renderer::render`], each template's output handed to `then` in the
-    /// job that rendered it (on all cores, while the text is hot in cache);
-    /// the results come back in `# Source:` order, with the rendered notes.
+    /// Renders every template that renders on its own, each one's output
+    /// handed to `then` in the job that rendered it (on all cores, while the
+    /// text is hot in cache); the results come back in `# Source:` order,
+    /// with the rendered notes. The first failure in that order is returned.
+    /// `values` are the root chart's merged values; each subchart sees its
+    /// part of them.
     pub fn render_each<T: Send>(
         &self,
         values: &Values,
