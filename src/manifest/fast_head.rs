@@ -75,7 +75,7 @@ pub fn read_head(text: &str) -> Option<Head> {
     // Open blocks: (indent, kind, the section its entries belong to).
     let mut stack: Vec<(usize, Block, Section)> = Vec::new();
     let mut opened: Option<Opened> = None;
-    let mut lines = Lines { rest: text }.peekable();
+    let mut lines = crate::yaml::lines(text).peekable();
 
     while let Some(line) = lines.next() {
         let content = line.trim_start_matches(' ');
@@ -177,29 +177,6 @@ pub fn read_head(text: &str) -> Option<Head> {
         }
     }
     Some(head)
-}
-
-/// The lines of a text as `str::lines` gives them (split at `\n`, a `\r`
-/// before it dropped), found with a vectorized search: most manifest lines
-/// are short, and the standard searcher's set-up costs more than the line.
-struct Lines<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        if self.rest.is_empty() {
-            return None;
-        }
-        let (line, rest) = match memchr::memchr(b'\n', self.rest.as_bytes()) {
-            Some(end) => (&self.rest[..end], &self.rest[end + 1..]),
-            None => (self.rest, ""),
-        };
-        self.rest = rest;
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    }
 }
 
 /// The `kind` and `metadata.name` of a document written in plain block
@@ -324,7 +301,7 @@ fn split_entry(content: &str) -> Option<Option<(&str, &str)>> {
     let bytes = content.as_bytes();
     // Most lines are `simple-key: value`: one pass finds the colon and checks the key.
     let mut key_end = 0;
-    while key_end < bytes.len() && is_key_byte(bytes[key_end]) {
+    while key_end < bytes.len() && crate::yaml::is_word_byte(bytes[key_end]) {
         key_end += 1;
     }
     let key_end = (key_end < bytes.len()).then_some(key_end);
@@ -345,29 +322,14 @@ fn split_entry(content: &str) -> Option<Option<(&str, &str)>> {
         };
     }
     let key = &content[..colon];
-    let simple_key =
-        !key.is_empty() && !key.starts_with('-') && (key_checked || key.bytes().all(is_key_byte));
+    let simple_key = !key.is_empty()
+        && !key.starts_with('-')
+        && (key_checked || key.bytes().all(crate::yaml::is_word_byte));
     if !simple_key {
         return None;
     }
     Some(Some((key, after.trim_start_matches(' '))))
 }
-
-fn is_key_byte(b: u8) -> bool {
-    KEY_BYTES[usize::from(b)]
-}
-
-/// The bytes of a simple key, as a table: a lookup per byte of every key.
-static KEY_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-');
-        b += 1;
-    }
-    table
-};
 
 /// What one pass over a value finds: each question asked of it separately
 /// costs a pass (and a searcher's set-up) per line of every document.

@@ -130,9 +130,7 @@ fn scalar_string_in_full(s: &str, indent: usize) -> String {
 fn is_plainly_text(s: &str) -> bool {
     let bytes = s.as_bytes();
     bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'/'))
+        && bytes.iter().all(|&b| super::is_word_byte(b))
         && !(bytes.len() <= 5 && resolves_to_non_string(s))
 }
 

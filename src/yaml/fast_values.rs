@@ -31,7 +31,7 @@ pub fn read(text: &str) -> Option<Map<String, Value>> {
         return None;
     }
     let mut lines = Vec::new();
-    for line in text.split('\n') {
+    for line in super::lines(text) {
         let content = line.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
             continue;
@@ -158,20 +158,21 @@ fn is_item(content: &str) -> bool {
 
 /// `key: rest` or `key:` with a simple key that reads as text.
 fn entry(content: &str) -> Option<(&str, &str)> {
-    let colon = content.bytes().position(|b| !is_key_byte(b))?;
+    let colon = content.bytes().position(|b| !super::is_word_byte(b))?;
     let (key, after) = (&content[..colon], &content[colon..]);
     let rest = match after.strip_prefix(':')? {
         "" => "",
         rest if rest.starts_with(' ') => rest.trim_start_matches(' '),
         _ => return None,
     };
-    let text_key =
-        key.as_bytes().first()?.is_ascii_alphabetic() && !super::resolves_to_non_string(key);
-    text_key.then_some((key, rest))
+    is_text_key(key).then_some((key, rest))
 }
 
-fn is_key_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-')
+/// A key of word bytes that every reader takes as text: it starts with a
+/// letter and is no YAML word (`yes`, `null`, ...).
+fn is_text_key(key: &str) -> bool {
+    key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && !super::resolves_to_non_string(key)
 }
 
 /// A one-line value: a scalar, or a flow mapping or list of scalars.
@@ -201,22 +202,20 @@ fn flow(text: &str, close: u8) -> Option<Vec<(String, Value)>> {
         return after_value(&rest[1..]).then_some(entries);
     }
     loop {
-        if close == b'}' {
-            let colon = rest.bytes().position(|b| !is_key_byte(b))?;
+        let key = if close == b'}' {
+            let colon = rest.bytes().position(|b| !super::is_word_byte(b))?;
             let key = &rest[..colon];
             rest = rest[colon..].strip_prefix(": ")?.trim_start_matches(' ');
-            if !key.as_bytes().first()?.is_ascii_alphabetic() || super::resolves_to_non_string(key)
-            {
+            if !is_text_key(key) {
                 return None;
             }
-            let (value, after) = scalar(rest, true)?;
-            entries.push((key.to_string(), value));
-            rest = after;
+            key
         } else {
-            let (value, after) = scalar(rest, true)?;
-            entries.push((String::new(), value));
-            rest = after;
-        }
+            ""
+        };
+        let (value, after) = scalar(rest, true)?;
+        entries.push((key.to_string(), value));
+        rest = after;
         match rest.as_bytes().first()? {
             b',' => rest = rest[1..].strip_prefix(' ')?.trim_start_matches(' '),
             &b if b == close => return after_value(&rest[1..]).then_some(entries),

@@ -10,6 +10,7 @@
 //! scalars resolve as Helm's YAML 1.1 reader resolves them (`no` is false,
 //! `0755` is 493); unlike Helm, integers stay integers instead of floats.
 
+mod bytes;
 mod depth;
 mod emit;
 mod events;
@@ -17,6 +18,7 @@ mod fast_values;
 mod read;
 mod yaml11;
 
+pub use bytes::{Lines, is_word_byte, lines};
 pub use emit::{double_quoted, resolves_to_non_string, to_yaml};
 pub use events::{PathStep, Position, Positions};
 pub use yaml11::boolean_word as yaml_1_1_boolean;
