@@ -133,9 +133,7 @@ pub fn write_text(
         document.write_io(&mut out)?;
     }
     if let Some((source, text)) = notes {
-        for piece in ["---\n# Source: ", source, "\n", text.trim_end(), "\n"] {
-            out.write_all(piece.as_bytes())?;
-        }
+        crate::manifest::write_in_output_format(&mut out, source, text.trim_end())?;
     }
     out.flush()
 }

@@ -174,20 +174,34 @@ impl Manifest {
 impl Document {
     /// Appends this document in Helm's output format.
     pub fn write_to(&self, out: &mut String) {
-        out.push_str("---\n# Source: ");
-        out.push_str(&self.source);
-        out.push('\n');
-        out.push_str(&self.text);
-        out.push('\n');
+        for piece in in_output_format(&self.source, &self.text) {
+            out.push_str(piece);
+        }
     }
 
     /// [`Document::write_to`] for a byte stream.
     pub fn write_io(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        for piece in ["---\n# Source: ", &self.source, "\n", &self.text, "\n"] {
-            out.write_all(piece.as_bytes())?;
-        }
-        Ok(())
+        write_in_output_format(out, &self.source, &self.text)
     }
+}
+
+/// A document in Helm's output format, in the pieces written one after the
+/// other: `---`, the `# Source:` line, the text.
+fn in_output_format<'a>(source: &'a str, text: &'a str) -> [&'a str; 5] {
+    ["---\n# Source: ", source, "\n", text, "\n"]
+}
+
+/// Writes `text` from `source` in Helm's output format (a document, or the
+/// notes printed as a last one).
+pub fn write_in_output_format(
+    out: &mut dyn std::io::Write,
+    source: &str,
+    text: &str,
+) -> std::io::Result<()> {
+    for piece in in_output_format(source, text) {
+        out.write_all(piece.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// One document of a stream, not yet read: where it starts and its text.
