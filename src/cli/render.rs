@@ -39,7 +39,7 @@ pub fn run(args: RenderArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         capabilities,
     } = args.inputs.load()?;
     let release = ReleaseInfo::for_render(&args.name, &args.namespace.namespace);
-    let rendered = pipeline::render_chart(&chart, user_values, &release, &capabilities)
+    let rendered = pipeline::render_manifest(&chart, user_values, &release, &capabilities)
         .map_err(|e| pipeline::with_value_sources(e, &args.inputs.values.to_options()))?;
     print_warnings(&rendered.warnings, stderr);
     // Helm renders them too; `release` refuses them.

@@ -171,16 +171,12 @@ impl<'a, 'c> Renderer<'a, 'c> {
     /// handed to `then` in the job that rendered it (on all cores, while the
     /// text is hot in cache); the results come back in `# Source:` order,
     /// with the rendered notes. The first failure in that order is returned.
-    /// `values` are the root chart's merged values; each subchart sees its
-    /// part of them.
+    /// `contexts` are [`Renderer::contexts`].
     pub fn render_each<T: Send>(
         &self,
-        values: &Values,
-        release: &ReleaseInfo,
-        capabilities: &Capabilities,
+        contexts: &[TemplateContext],
         then: impl Fn(RenderedTemplate) -> T + Sync,
     ) -> Result<(Vec<T>, Option<String>), RenderError> {
-        let contexts = self.contexts(values, release, capabilities);
         let jobs: Vec<&Unit> = self.units.iter().filter(|u| u.renders).collect();
         // One output budget for all templates, however many run at once.
         let budget = AtomicUsize::new(0);
@@ -222,8 +218,11 @@ impl<'a, 'c> Renderer<'a, 'c> {
         Ok((templates, notes))
     }
 
-    /// What the templates of each chart of the tree see.
-    fn contexts(
+    /// What the templates of each chart of the tree see, in the tree's
+    /// order: `values` are the root chart's merged values, and each
+    /// subchart sees its part of them. They are converted here, so a render
+    /// needs `values` no longer.
+    pub fn contexts(
         &self,
         values: &Values,
         release: &ReleaseInfo,
